@@ -1,0 +1,99 @@
+//! Grading: the [`Grader`] trait and the grade model written into transcripts.
+//!
+//! Two implementations: [`offline::OfflineGrader`] (the default, key points of the reference
+//! answer, deterministic, no network) and, later, an LLM grader behind an OpenAI-compatible
+//! endpoint. A grader never loses an answer: when it cannot grade it returns a `pending` or
+//! `failed` grade with the reason instead of an error.
+
+pub mod offline;
+
+use serde::{Deserialize, Serialize};
+
+use crate::bank::Question;
+
+/// Whether a grade is final.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GradeStatus {
+    Graded,
+    Pending,
+    Failed,
+}
+
+/// One rubric criterion's score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CriterionScore {
+    /// e.g. `coverage`, `depth`, `clarity`.
+    pub id: String,
+    pub score: f64,
+    pub max: f64,
+    pub feedback: String,
+}
+
+/// A key point the answer covered, with the phrase of the answer that earned it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Covered {
+    pub point: String,
+    pub evidence: String,
+}
+
+/// Which grader produced a grade.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GraderInfo {
+    /// `offline` or `llm`.
+    pub kind: String,
+    #[serde(default)]
+    pub model: Option<String>,
+    /// Version of the grading method (offline algorithm version, or prompt+rubric hash).
+    pub version: String,
+}
+
+/// The grade of one answer, as recorded in the transcript.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Grade {
+    pub status: GradeStatus,
+    /// 0–10; `None` unless graded.
+    pub score: Option<f64>,
+    #[serde(default)]
+    pub criteria: Vec<CriterionScore>,
+    #[serde(default)]
+    pub covered: Vec<Covered>,
+    /// Key points the answer did not cover.
+    #[serde(default)]
+    pub missed: Vec<String>,
+    #[serde(default)]
+    pub feedback: String,
+    /// Marks such as `empty`, `dont-know`, `keyword-stuffing`, `copied-reference`, `injection`.
+    #[serde(default)]
+    pub flags: Vec<String>,
+    /// Why a grade is pending or failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub grader: GraderInfo,
+}
+
+impl Grade {
+    /// A grade that is still to come, e.g. while grading runs in the background.
+    pub fn pending(grader: GraderInfo, reason: impl Into<String>) -> Grade {
+        Grade {
+            status: GradeStatus::Pending,
+            score: None,
+            criteria: Vec::new(),
+            covered: Vec::new(),
+            missed: Vec::new(),
+            feedback: String::new(),
+            flags: Vec::new(),
+            reason: Some(reason.into()),
+            grader,
+        }
+    }
+}
+
+/// Scores an answer against a bank question's reference and key points.
+pub trait Grader: Send + Sync {
+    /// Who this grader is, recorded with every grade.
+    fn info(&self) -> GraderInfo;
+    /// Grades `answer` to `question`. Never panics; returns a pending/failed grade with a
+    /// reason when it cannot grade.
+    fn grade(&self, question: &Question, answer: &str) -> Grade;
+}

@@ -1,0 +1,4 @@
+//! The `viva` binary: everything lives in the library; this only hands over the arguments.
+fn main() -> std::process::ExitCode {
+    viva::run(std::env::args_os())
+}
