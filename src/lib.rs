@@ -3,21 +3,48 @@
 //! Modules, one per domain:
 //! - [`bank`]: the question bank (model, importers, mojibake repair, dedupe, on-disk format);
 //! - [`session`]: the interview as a pure state machine;
-//! - [`grader`]: the `Grader` trait, the offline grader;
+//! - [`grader`]: the `Grader` trait and the offline grader;
 //! - [`transcript`]: crash-safe transcripts and their renderings;
 //! - [`repl`]: the terminal driver of the session;
 //! - [`ui`]: the one printer all output goes through;
-//! - [`cli`] and [`commands`]: argument definitions and one module per subcommand.
+//! - [`cli`], [`config`] and [`commands`]: arguments, resolved settings, one module per subcommand.
 
 pub mod bank;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod error;
 pub mod grader;
+pub mod repl;
 pub mod session;
+pub mod transcript;
+pub mod ui;
+
+use clap::Parser;
 
 /// Runs viva with the given command line; returns the process exit status.
-pub fn run<I, T>(_args: I) -> std::process::ExitCode
+pub fn run<I, T>(args: I) -> std::process::ExitCode
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    std::process::ExitCode::SUCCESS
+    let cli = match cli::Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return std::process::ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let printer = ui::Printer::new(cli.color);
+    let ctx = config::Context {
+        settings: config::Settings::resolve(&cli),
+        printer,
+    };
+    match commands::dispatch(cli.command, &ctx) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            ctx.printer.error(&e.to_string(), e.hint().as_deref());
+            std::process::ExitCode::FAILURE
+        }
+    }
 }

@@ -4,11 +4,15 @@
 //! Invariants: every [`Question`] in a loaded [`Bank`] has a unique id, a known topic and a
 //! difficulty; nothing in here prints or reads the terminal.
 
+pub mod assemble;
 pub mod classify;
 pub mod dedupe;
 pub mod distil;
+pub mod draw;
 pub mod import;
 pub mod repair;
+pub mod search;
+pub mod store;
 
 use serde::{Deserialize, Serialize};
 
@@ -57,21 +61,66 @@ pub struct Topic {
 
 /// The documented taxonomy (see `question_bank/README.md`). Order is the display order.
 pub const TOPICS: &[Topic] = &[
-    Topic { slug: "core-python", title: "Core Python" },
-    Topic { slug: "internals", title: "Internals & memory" },
-    Topic { slug: "concurrency", title: "Concurrency & asyncio" },
-    Topic { slug: "typing", title: "Typing" },
-    Topic { slug: "fastapi", title: "FastAPI" },
-    Topic { slug: "django", title: "Django" },
-    Topic { slug: "databases", title: "Databases & ORM" },
-    Topic { slug: "testing", title: "Testing" },
-    Topic { slug: "performance", title: "Performance" },
-    Topic { slug: "design", title: "Design patterns & architecture" },
-    Topic { slug: "algorithms", title: "Algorithms & data structures" },
-    Topic { slug: "system-design", title: "System design & deployment" },
-    Topic { slug: "web", title: "Web, APIs & security" },
-    Topic { slug: "ai-ml", title: "AI/ML" },
-    Topic { slug: "tooling", title: "Packaging & tooling" },
+    Topic {
+        slug: "core-python",
+        title: "Core Python",
+    },
+    Topic {
+        slug: "internals",
+        title: "Internals & memory",
+    },
+    Topic {
+        slug: "concurrency",
+        title: "Concurrency & asyncio",
+    },
+    Topic {
+        slug: "typing",
+        title: "Typing",
+    },
+    Topic {
+        slug: "fastapi",
+        title: "FastAPI",
+    },
+    Topic {
+        slug: "django",
+        title: "Django",
+    },
+    Topic {
+        slug: "databases",
+        title: "Databases & ORM",
+    },
+    Topic {
+        slug: "testing",
+        title: "Testing",
+    },
+    Topic {
+        slug: "performance",
+        title: "Performance",
+    },
+    Topic {
+        slug: "design",
+        title: "Design patterns & architecture",
+    },
+    Topic {
+        slug: "algorithms",
+        title: "Algorithms & data structures",
+    },
+    Topic {
+        slug: "system-design",
+        title: "System design & deployment",
+    },
+    Topic {
+        slug: "web",
+        title: "Web, APIs & security",
+    },
+    Topic {
+        slug: "ai-ml",
+        title: "AI/ML",
+    },
+    Topic {
+        slug: "tooling",
+        title: "Packaging & tooling",
+    },
 ];
 
 /// Looks a topic up by slug or title, case-insensitively.

@@ -17,7 +17,11 @@ impl OfflineGrader {
 
 impl Grader for OfflineGrader {
     fn info(&self) -> GraderInfo {
-        GraderInfo { kind: "offline".into(), model: None, version: "0".into() }
+        GraderInfo {
+            kind: "offline".into(),
+            model: None,
+            version: "0".into(),
+        }
     }
 
     fn grade(&self, _question: &Question, _answer: &str) -> Grade {

@@ -91,15 +91,27 @@ pub enum FinishReason {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Show question `index` (0-based) of `of`, with its time budget.
-    Ask { index: usize, of: usize, budget: Option<Duration> },
+    Ask {
+        index: usize,
+        of: usize,
+        budget: Option<Duration>,
+    },
     /// Time is running low on the current question (`remaining` left).
-    Warn { index: usize, remaining: Duration },
+    Warn {
+        index: usize,
+        remaining: Duration,
+    },
     /// Time is up: interrupt input and reply with [`Event::TimedOut`] carrying the typed text.
-    HardStop { index: usize },
+    HardStop {
+        index: usize,
+    },
     /// A question ended: save it (before anything else) and start grading it.
     Record(Outcome),
     /// Show the time left on the question and in the interview.
-    ShowTime { question: Option<Duration>, total: Option<Duration> },
+    ShowTime {
+        question: Option<Duration>,
+        total: Option<Duration>,
+    },
     ShowHelp,
     Paused,
     Resumed,
@@ -122,6 +134,21 @@ impl Engine {
 
     pub fn plan(&self) -> &Plan {
         &self.plan
+    }
+
+    /// Whether the session is over (stub until the engine lands).
+    pub fn finished(&self) -> bool {
+        false
+    }
+
+    /// Whether the clock is stopped.
+    pub fn is_paused(&self) -> bool {
+        false
+    }
+
+    /// Time left on the current question and in the interview.
+    pub fn time_left(&self, _now: Duration) -> (Option<Duration>, Option<Duration>) {
+        (None, None)
     }
 
     /// Handles one event and returns what the driver must do, in order.

@@ -74,5 +74,27 @@ pub struct ParsedDocument {
 
 /// Parses a (repaired) document. Never panics.
 pub fn parse(_text: &str) -> ParsedDocument {
-    ParsedDocument { shape: Shape::MarkdownHeadings, questions: Vec::new(), skipped: Vec::new() }
+    ParsedDocument {
+        shape: Shape::MarkdownHeadings,
+        questions: Vec::new(),
+        skipped: Vec::new(),
+    }
+}
+
+/// Errors reading a document (stub until the importer lands).
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("cannot read `{}`: {source}", path.display())]
+    Read {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Reads a document, rejecting what cannot be text, and repairs mojibake.
+pub fn read_document(path: &std::path::Path) -> Result<String, ImportError> {
+    std::fs::read_to_string(path).map_err(|source| ImportError::Read {
+        path: path.to_path_buf(),
+        source,
+    })
 }

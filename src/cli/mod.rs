@@ -1,0 +1,171 @@
+//! Command-line definitions (clap derive). Doc comments here are the `--help` text; nothing
+//! in this module does any work.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::ui::ColorChoice;
+
+/// viva: timed mock interviews for senior Python / FastAPI / Django roles, in your terminal.
+///
+/// Start with `viva interview`: five questions from the built-in bank, a countdown per
+/// question, answers graded offline when you finish. Transcripts are saved after every answer.
+#[derive(Debug, Parser)]
+#[command(name = "viva", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Question bank directory (default: `./question_bank` if present, else the built-in bank).
+    #[arg(long, global = true, env = "VIVA_BANK", value_name = "DIR")]
+    pub bank: Option<PathBuf>,
+
+    /// Where transcripts are saved (default: `./transcripts` in a viva workspace, else the
+    /// user's data directory).
+    #[arg(long, global = true, env = "VIVA_TRANSCRIPTS", value_name = "DIR")]
+    pub transcripts: Option<PathBuf>,
+
+    /// When to use colour.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Sit a timed mock interview (offline grader by default).
+    ///
+    /// Answers: type freely; Enter adds a line, an empty line submits (or a line holding only
+    /// `.`). `/help` lists commands (`/skip`, `/repeat`, `/time`, `/pause`, `/resume`, `/edit`,
+    /// `/quit`). When stdin is not a terminal, each answer ends at a line holding only `.` and
+    /// EOF ends the session.
+    Interview(InterviewArgs),
+    /// Continue an unfinished session where it stopped (default: the latest).
+    Resume(ResumeArgs),
+    /// Import, inspect and validate the question bank.
+    #[command(subcommand)]
+    Bank(BankCommand),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraderKind {
+    /// Key points of the reference answer; no network, no setup.
+    Offline,
+    /// An OpenAI-compatible chat-completions endpoint.
+    Llm,
+}
+
+#[derive(Debug, Args)]
+pub struct InterviewArgs {
+    /// Only questions of this topic (repeatable; see `viva bank stats` for the topics).
+    #[arg(long = "topic", short = 't', value_name = "TOPIC")]
+    pub topics: Vec<String>,
+    /// Only questions of this difficulty: easy, medium or hard.
+    #[arg(long, short = 'd', value_name = "LEVEL")]
+    pub difficulty: Option<String>,
+    /// Number of questions.
+    #[arg(long, short = 'n', default_value_t = 5, value_name = "N")]
+    pub count: usize,
+    /// Time for the whole interview, in minutes (default: the sum of the per-question times).
+    #[arg(long, value_name = "M")]
+    pub minutes: Option<f64>,
+    /// Seconds per question (default by difficulty: easy 180, medium 240, hard 300).
+    #[arg(long, value_name = "SECS", conflicts_with = "no_timer")]
+    pub per_question: Option<u64>,
+    /// No countdown at all.
+    #[arg(long)]
+    pub no_timer: bool,
+    /// When a question's time is up, keep waiting instead of submitting what was typed.
+    #[arg(long)]
+    pub no_hard_stop: bool,
+    /// Draw the same questions again: the same seed gives the same interview.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Which grader scores the answers.
+    #[arg(long, value_enum, default_value_t = GraderKind::Offline)]
+    pub grader: GraderKind,
+    /// Draw from the same topic only if asked: by default topics are mixed.
+    #[arg(long)]
+    pub same_topic: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ResumeArgs {
+    /// Session id (default: the latest unfinished session).
+    pub id: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BankCommand {
+    /// Turn interview-prep documents into bank files (shape recognised automatically).
+    Import(ImportArgs),
+    /// List questions.
+    List(ListArgs),
+    /// Show one question with its reference answer and key points.
+    Show(ShowArgs),
+    /// Search questions, answers and key points (ranked).
+    Search(SearchArgs),
+    /// Check a bank directory: every problem with file and line.
+    Validate(ValidateArgs),
+    /// Counts by topic, difficulty and source.
+    Stats(JsonFlag),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Documents to import (Markdown or text).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Directory to write the bank to.
+    #[arg(long, default_value = "question_bank", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Parse and report, write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the report as JSON (with `--dry-run`: every question found).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[arg(long = "topic", short = 't', value_name = "TOPIC")]
+    pub topics: Vec<String>,
+    #[arg(long, short = 'd', value_name = "LEVEL")]
+    pub difficulty: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Question id, e.g. `concurrency/gil-global-interpreter-lock`.
+    pub id: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Words to look for.
+    #[arg(required = true)]
+    pub query: Vec<String>,
+    /// At most this many results.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Bank directory (default: `--bank`, `./question_bank`, or the built-in bank).
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct JsonFlag {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}

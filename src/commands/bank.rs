@@ -1,0 +1,416 @@
+//! `viva bank …`: import documents into the bank, list, show, search, validate, stats.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use serde_json::json;
+
+use crate::bank::assemble::{self, Document};
+use crate::bank::import::{self, ParsedDocument};
+use crate::bank::store::{self, Bank};
+use crate::bank::{Difficulty, Question, search};
+use crate::cli::{BankCommand, ImportArgs, ListArgs, SearchArgs, ShowArgs, ValidateArgs};
+use crate::config::Context;
+use crate::error::{Error, Result};
+use crate::ui::{Printer, Tone};
+
+pub fn run(cmd: BankCommand, ctx: &Context) -> Result<()> {
+    match cmd {
+        BankCommand::Import(args) => import_cmd(args, ctx),
+        BankCommand::List(args) => list(args, ctx),
+        BankCommand::Show(args) => show(args, ctx),
+        BankCommand::Search(args) => search_cmd(args, ctx),
+        BankCommand::Validate(args) => validate(args, ctx),
+        BankCommand::Stats(args) => stats(args.json, ctx),
+    }
+}
+
+/// Reads and parses every document; all read errors are reported before giving up.
+pub fn parse_documents(files: &[std::path::PathBuf]) -> Result<Vec<(String, ParsedDocument)>> {
+    let mut docs = Vec::new();
+    let mut failures = Vec::new();
+    for path in files {
+        match import::read_document(path) {
+            Ok(text) => {
+                let parsed = import::parse(&text);
+                if parsed.questions.is_empty() {
+                    failures.push(format!(
+                        "`{}`: no questions found (recognised shape: {})",
+                        path.display(),
+                        parsed.shape.as_str()
+                    ));
+                }
+                docs.push((file_name(path), parsed));
+            }
+            Err(e) => failures.push(e.to_string()),
+        }
+    }
+    if failures.is_empty() {
+        Ok(docs)
+    } else {
+        Err(Error::usage(
+            format!(
+                "cannot import {} document(s):\n  {}",
+                failures.len(),
+                failures.join("\n  ")
+            ),
+            "viva reads Markdown or text with questions as headings (`### 1. …`), `Q:`/`A:` pairs, numbered lists or `<details>` blocks; nothing was written",
+        ))
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+fn import_cmd(args: ImportArgs, ctx: &Context) -> Result<()> {
+    let p = &ctx.printer;
+    let docs = parse_documents(&args.files)?;
+    if args.json && args.dry_run {
+        let documents: Vec<_> = args
+            .files
+            .iter()
+            .zip(&docs)
+            .map(|(path, (_, d))| {
+                json!({"path": path.display().to_string(), "shape": d.shape, "questions": d.questions, "skipped": d.skipped})
+            })
+            .collect();
+        p.json(&json!({ "documents": documents }));
+        return Ok(());
+    }
+    let keep = existing_ids(&args.out);
+    let documents: Vec<Document> = docs
+        .into_iter()
+        .map(|(file, parsed)| Document { file, parsed })
+        .collect();
+    let questions = assemble::assemble(&documents, &keep);
+    let files = store::render(&questions);
+    if !args.dry_run {
+        write_bank(&args.out, &files)?;
+    }
+    let raw: usize = documents.iter().map(|d| d.parsed.questions.len()).sum();
+    if args.json {
+        let report: Vec<_> = documents
+            .iter()
+            .map(|d| json!({"path": d.file, "shape": d.parsed.shape, "questions": d.parsed.questions.len(), "skipped": d.parsed.skipped}))
+            .collect();
+        let written: Vec<_> = files
+            .iter()
+            .map(|(name, _)| args.out.join(name).display().to_string())
+            .collect();
+        p.json(&json!({"documents": report, "raw_questions": raw, "questions": questions.len(), "written": if args.dry_run { vec![] } else { written }}));
+        return Ok(());
+    }
+    for d in &documents {
+        p.err(format!(
+            "{}  {}  {} questions, {} blocks skipped",
+            p.paint_err(Tone::Bold, &d.file),
+            d.parsed.shape.as_str(),
+            d.parsed.questions.len(),
+            d.parsed.skipped.len()
+        ));
+        for s in &d.parsed.skipped {
+            p.err(format!(
+                "    {}",
+                p.paint_err(
+                    Tone::Dim,
+                    &format!("line {}: skipped: {}", s.line, s.reason)
+                )
+            ));
+        }
+    }
+    let verb = if args.dry_run { "would write" } else { "wrote" };
+    p.err(format!(
+        "{raw} questions in {} documents -> {} bank entries after grouping duplicates; {verb} {} topic files to `{}`",
+        documents.len(),
+        questions.len(),
+        files.len(),
+        args.out.display()
+    ));
+    Ok(())
+}
+
+/// Ids already in the bank at `dir`, keyed by source and by normalised question text, so a
+/// re-import keeps them.
+fn existing_ids(dir: &Path) -> HashMap<String, String> {
+    let Ok(bank) = store::load_dir(dir) else {
+        return HashMap::new();
+    };
+    let mut keep = HashMap::new();
+    for q in bank.questions {
+        keep.insert(q.source.to_string(), q.id.clone());
+        keep.insert(assemble::normalise(&q.question), q.id.clone());
+    }
+    keep
+}
+
+const GENERATED: &str = "# viva question bank:";
+
+/// Writes every file with write-then-rename, then removes generated topic files no longer needed.
+fn write_bank(dir: &Path, files: &[(String, String)]) -> Result<()> {
+    let io = |context: String| move |source| Error::Io { context, source };
+    std::fs::create_dir_all(dir).map_err(io(format!("cannot create `{}`", dir.display())))?;
+    for (name, text) in files {
+        crate::transcript::store::write_atomic(&dir.join(name), text.as_bytes())
+            .map_err(io(format!("cannot write `{}`", dir.join(name).display())))?;
+    }
+    let stale = std::fs::read_dir(dir).map_err(io(format!("cannot read `{}`", dir.display())))?;
+    for entry in stale.filter_map(|e| e.ok()) {
+        let path = entry.path();
+        let name = file_name(&path);
+        let generated = std::fs::read_to_string(&path).is_ok_and(|t| t.starts_with(GENERATED));
+        if name.ends_with(".toml") && generated && !files.iter().any(|(n, _)| *n == name) {
+            std::fs::remove_file(&path)
+                .map_err(io(format!("cannot remove `{}`", path.display())))?;
+        }
+    }
+    Ok(())
+}
+
+fn filter<'a>(
+    bank: &'a Bank,
+    topics: &[String],
+    difficulty: Option<&str>,
+) -> Result<Vec<&'a Question>> {
+    let topics = resolve_topics(topics)?;
+    let difficulty = difficulty.map(parse_difficulty).transpose()?;
+    Ok(bank
+        .questions
+        .iter()
+        .filter(|q| topics.is_empty() || topics.contains(&q.topic.as_str()))
+        .filter(|q| difficulty.is_none_or(|d| q.difficulty == d))
+        .collect())
+}
+
+pub fn resolve_topics(topics: &[String]) -> Result<Vec<&'static str>> {
+    topics
+        .iter()
+        .map(|t| {
+            crate::bank::topic(t).map(|t| t.slug).ok_or_else(|| {
+                let known: Vec<_> = crate::bank::TOPICS.iter().map(|t| t.slug).collect();
+                Error::usage(
+                    format!("unknown topic `{t}`"),
+                    format!("topics are: {}", known.join(", ")),
+                )
+            })
+        })
+        .collect()
+}
+
+pub fn parse_difficulty(s: &str) -> Result<Difficulty> {
+    Difficulty::parse(s).ok_or_else(|| {
+        Error::usage(
+            format!("unknown difficulty `{s}`"),
+            "use easy, medium or hard",
+        )
+    })
+}
+
+fn list(args: ListArgs, ctx: &Context) -> Result<()> {
+    let bank = ctx.settings.load_bank()?;
+    let qs = filter(&bank, &args.topics, args.difficulty.as_deref())?;
+    let p = &ctx.printer;
+    if args.json {
+        p.json(&qs);
+        return Ok(());
+    }
+    for q in &qs {
+        p.out(format!(
+            "{}  {}  {}",
+            p.paint(Tone::Accent, &q.id),
+            p.paint(Tone::Dim, q.difficulty.as_str()),
+            q.question
+        ));
+    }
+    p.err(format!(
+        "{} questions from {}",
+        qs.len(),
+        bank.origin_label()
+    ));
+    Ok(())
+}
+
+fn show(args: ShowArgs, ctx: &Context) -> Result<()> {
+    let bank = ctx.settings.load_bank()?;
+    let q = find(&bank, &args.id)?;
+    if args.json {
+        ctx.printer.json(q);
+    } else {
+        ctx.printer.out(render_question(q, &ctx.printer));
+    }
+    Ok(())
+}
+
+/// Looks a question up by id, suggesting close ids when it is not there.
+pub fn find<'a>(bank: &'a Bank, id: &str) -> Result<&'a Question> {
+    bank.get(id).ok_or_else(|| {
+        let hits = search::search(&bank.questions, &id.replace(['/', '-'], " "));
+        let close: Vec<&str> = hits
+            .iter()
+            .take(3)
+            .map(|h| h.question.id.as_str())
+            .collect();
+        let hint = if close.is_empty() {
+            "`viva bank list` shows every id".to_string()
+        } else {
+            format!(
+                "did you mean {}?",
+                close
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        Error::usage(
+            format!("no question `{id}` in {}", bank.origin_label()),
+            hint,
+        )
+    })
+}
+
+pub fn render_question(q: &Question, p: &Printer) -> String {
+    let mut out = vec![
+        p.paint(Tone::Accent, &q.id),
+        format!(
+            "{} · {} ({}) · {}",
+            q.topic_title(),
+            q.difficulty,
+            origin(q),
+            q.source
+        ),
+        String::new(),
+        p.paint(Tone::Bold, &q.question),
+    ];
+    if let Some(code) = &q.code {
+        out.push(format!("```\n{code}\n```"));
+    }
+    if !q.key_points.is_empty() {
+        out.push(String::new());
+        out.push(p.paint(Tone::Bold, "Key points"));
+        out.extend(q.key_points.iter().map(|k| format!("  - {k}")));
+    }
+    if let Some(answer) = &q.answer {
+        out.push(String::new());
+        out.push(p.paint(Tone::Bold, "Reference answer"));
+        out.push(answer.clone());
+    }
+    if !q.variants.is_empty() {
+        out.push(String::new());
+        out.push(p.paint(Tone::Bold, "Also asked as"));
+        out.extend(
+            q.variants
+                .iter()
+                .map(|v| format!("  - {} ({})", v.question, v.source)),
+        );
+    }
+    out.join("\n")
+}
+
+fn origin(q: &Question) -> &'static str {
+    match q.difficulty_origin {
+        crate::bank::DifficultyOrigin::Marked => "marked",
+        crate::bank::DifficultyOrigin::Estimated => "estimated",
+    }
+}
+
+fn search_cmd(args: SearchArgs, ctx: &Context) -> Result<()> {
+    let bank = ctx.settings.load_bank()?;
+    let hits = search::search(&bank.questions, &args.query.join(" "));
+    let hits = &hits[..hits.len().min(args.limit)];
+    let p = &ctx.printer;
+    if args.json {
+        let rows: Vec<_> = hits
+            .iter()
+            .map(
+                |h| json!({"id": h.question.id, "score": h.score, "question": h.question.question}),
+            )
+            .collect();
+        p.json(&rows);
+        return Ok(());
+    }
+    for h in hits {
+        p.out(format!(
+            "{}  {}",
+            p.paint(Tone::Accent, &h.question.id),
+            h.question.question
+        ));
+    }
+    if hits.is_empty() {
+        p.err("no matches; try fewer or different words");
+    }
+    Ok(())
+}
+
+fn validate(args: ValidateArgs, ctx: &Context) -> Result<()> {
+    let dir = args.dir.or_else(|| ctx.settings.bank_dir.clone());
+    let bank = match &dir {
+        Some(dir) => store::load_dir(dir)?,
+        None => store::load_embedded()?,
+    };
+    let without_answer = bank.questions.iter().filter(|q| q.answer.is_none()).count();
+    ctx.printer.err(format!(
+        "{} {}: {} questions, no problems ({} without a reference answer)",
+        ctx.printer.paint_err(Tone::Good, "ok"),
+        bank.origin_label(),
+        bank.questions.len(),
+        without_answer
+    ));
+    Ok(())
+}
+
+fn stats(json_out: bool, ctx: &Context) -> Result<()> {
+    let bank = ctx.settings.load_bank()?;
+    let qs = &bank.questions;
+    let by_topic = assemble::count_by(qs, |q| q.topic.clone());
+    let by_difficulty = assemble::count_by(qs, |q| q.difficulty.as_str());
+    let mut by_source: BTreeMap<String, usize> = BTreeMap::new();
+    for q in qs {
+        for file in std::iter::once(&q.source.file).chain(q.variants.iter().map(|v| &v.source.file))
+        {
+            *by_source.entry(file.clone()).or_default() += 1;
+        }
+    }
+    let raw: usize = by_source.values().sum();
+    let with_reference = qs.iter().filter(|q| q.answer.is_some()).count();
+    let with_key_points = qs.iter().filter(|q| !q.key_points.is_empty()).count();
+    let p = &ctx.printer;
+    if json_out {
+        p.json(&json!({
+            "questions": qs.len(), "raw_questions": raw, "by_topic": by_topic, "by_difficulty": by_difficulty,
+            "by_source": by_source, "with_reference": with_reference, "with_key_points": with_key_points,
+            "origin": bank.origin.as_ref().map(|d| d.display().to_string()),
+        }));
+        return Ok(());
+    }
+    p.out(format!(
+        "{} questions ({} as found in the sources) in {}",
+        qs.len(),
+        raw,
+        bank.origin_label()
+    ));
+    p.out(format!(
+        "{with_reference} with a reference answer, {with_key_points} with key points"
+    ));
+    p.out(p.paint(Tone::Bold, "\nBy topic"));
+    for t in crate::bank::TOPICS {
+        p.out(format!(
+            "  {:<16} {:>4}  {}",
+            t.slug,
+            by_topic.get(t.slug).copied().unwrap_or(0),
+            t.title
+        ));
+    }
+    p.out(p.paint(Tone::Bold, "\nBy difficulty"));
+    for (d, n) in &by_difficulty {
+        p.out(format!("  {d:<16} {n:>4}"));
+    }
+    p.out(p.paint(Tone::Bold, "\nBy source"));
+    for (f, n) in &by_source {
+        p.out(format!("  {f:<32} {n:>4}"));
+    }
+    Ok(())
+}

@@ -1,0 +1,269 @@
+//! `viva interview` and `viva resume`: draw the questions, run the session, print the report.
+
+use std::io::IsTerminal;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::bank::draw::{self, Filter};
+use crate::bank::{Difficulty, Question};
+use crate::cli::{GraderKind, InterviewArgs, ResumeArgs};
+use crate::config::Context;
+use crate::error::{Error, Result};
+use crate::grader::offline::OfflineGrader;
+use crate::grader::{GradeStatus, Grader};
+use crate::repl::input::{Piped, Source, Terminal};
+use crate::repl::{GradingQueue, Session};
+use crate::session::{Engine, Plan, PlannedQuestion};
+use crate::transcript::{SessionSettings, Store, Transcript, new_id, render};
+use crate::ui::Tone;
+
+/// Default seconds per question by difficulty.
+pub fn default_budget(d: Difficulty) -> u64 {
+    match d {
+        Difficulty::Easy => 180,
+        Difficulty::Medium => 240,
+        Difficulty::Hard => 300,
+    }
+}
+
+pub fn run(args: InterviewArgs, ctx: &Context) -> Result<()> {
+    let bank = ctx.settings.load_bank()?;
+    let topics = super::bank::resolve_topics(&args.topics)?;
+    let difficulty = args
+        .difficulty
+        .as_deref()
+        .map(super::bank::parse_difficulty)
+        .transpose()?;
+    if args.count == 0 {
+        return Err(Error::usage(
+            "--count must be at least 1",
+            "e.g. `viva interview --count 3`",
+        ));
+    }
+    let seed = args
+        .seed
+        .unwrap_or_else(|| chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0) as u64);
+    let filter = Filter {
+        topics: &topics,
+        difficulty,
+        ids: &[],
+    };
+    let drawn = draw::draw(&bank.questions, &filter, args.count, seed, !args.same_topic);
+    if drawn.is_empty() {
+        return Err(Error::usage(
+            format!(
+                "no questions in {} match these filters",
+                bank.origin_label()
+            ),
+            "widen the filters; `viva bank stats` shows what each topic and difficulty holds",
+        ));
+    }
+    if drawn.len() < args.count {
+        ctx.printer.warn(&format!(
+            "only {} questions match; the interview will have {}",
+            drawn.len(),
+            drawn.len()
+        ));
+    }
+    let per_question: Option<Vec<u64>> = (!args.no_timer).then(|| {
+        drawn
+            .iter()
+            .map(|q| {
+                args.per_question
+                    .unwrap_or_else(|| default_budget(q.difficulty))
+            })
+            .collect()
+    });
+    let total = if args.no_timer {
+        None
+    } else {
+        Some(args.minutes.map_or_else(
+            || per_question.iter().flatten().sum(),
+            |m| (m * 60.0).round() as u64,
+        ))
+    };
+    let settings = SessionSettings {
+        count: drawn.len(),
+        topics: topics.iter().map(|t| t.to_string()).collect(),
+        difficulty,
+        per_question_seconds: per_question,
+        total_seconds: total,
+        hard_stop: !args.no_hard_stop,
+        seed,
+        grader: grader_name(args.grader).to_string(),
+    };
+    let grader = make_grader(args.grader, &bank.questions)?;
+    let plan: Vec<String> = drawn.iter().map(|q| q.id.clone()).collect();
+    let questions: Vec<Question> = drawn.into_iter().cloned().collect();
+    let store = Store::new(&ctx.settings.transcripts);
+    let transcript = Transcript::new(new_id(chrono::Utc::now()), "interview", settings, plan);
+    store.save(&transcript)?;
+    let p = &ctx.printer;
+    p.err(p.paint_err(
+        Tone::Dim,
+        &format!(
+            "viva interview · {} questions · {} · grader: {} · seed {seed}\nsaving to `{}` after every answer · /help for commands",
+            questions.len(),
+            total.map_or("untimed".to_string(), |s| format!("{} in all", crate::ui::duration(s as f64))),
+            transcript.settings.grader,
+            store.path(&transcript.id).display()
+        ),
+    ));
+    run_session(ctx, &store, transcript, questions, grader, 0)
+}
+
+fn grader_name(kind: GraderKind) -> &'static str {
+    match kind {
+        GraderKind::Offline => "offline",
+        GraderKind::Llm => "llm",
+    }
+}
+
+fn make_grader(kind: GraderKind, bank: &[Question]) -> Result<Arc<dyn Grader>> {
+    match kind {
+        GraderKind::Offline => Ok(Arc::new(OfflineGrader::new(bank))),
+        GraderKind::Llm => Err(Error::usage(
+            "the LLM grader is not available in this build yet",
+            "use the default offline grader (`--grader offline`); your answers can be regraded later",
+        )),
+    }
+}
+
+/// Builds the engine plan for the questions still to ask and drives the session to its end.
+fn run_session(
+    ctx: &Context,
+    store: &Store,
+    transcript: Transcript,
+    questions: Vec<Question>,
+    grader: Arc<dyn Grader>,
+    start_at: usize,
+) -> Result<()> {
+    let s = &transcript.settings;
+    let planned = questions
+        .iter()
+        .enumerate()
+        .map(|(i, q)| PlannedQuestion {
+            question_id: q.id.clone(),
+            budget: s
+                .per_question_seconds
+                .as_ref()
+                .and_then(|b| b.get(i))
+                .map(|secs| Duration::from_secs(*secs)),
+        })
+        .collect();
+    let used: f64 = transcript.items.iter().map(|i| i.seconds).sum();
+    let plan = Plan {
+        questions: planned,
+        total: s.total_seconds.map(Duration::from_secs),
+        hard_stop: s.hard_stop,
+        start_at,
+        already_used: Duration::from_secs_f64(used),
+    };
+    let source: Box<dyn Source> =
+        if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+            let history = store.dir().parent().map(|d| d.join(".viva_history"));
+            Box::new(Terminal::start(history).map_err(|source| Error::Io {
+                context: "cannot start the terminal reader".into(),
+                source,
+            })?)
+        } else {
+            Box::new(Piped::stdin())
+        };
+    let session = Session {
+        engine: Engine::new(plan),
+        questions,
+        transcript,
+        store,
+        grading: GradingQueue::start(grader),
+        printer: &ctx.printer,
+        source,
+    };
+    let transcript = session.run()?;
+    let md = store.save_beside(&transcript.id, "md", &render::markdown(&transcript))?;
+    let p = &ctx.printer;
+    p.out(render::report(&transcript, p));
+    if transcript.is_finished() {
+        p.err(p.paint_err(
+            Tone::Dim,
+            &format!(
+                "saved `{}` and `{}`",
+                store.path(&transcript.id).display(),
+                md.display()
+            ),
+        ));
+    } else {
+        p.err(format!(
+            "saved `{}`; {} question(s) left: continue with `viva resume {}`",
+            store.path(&transcript.id).display(),
+            transcript.plan.len() - transcript.items.len(),
+            transcript.id
+        ));
+    }
+    Ok(())
+}
+
+pub fn resume(args: ResumeArgs, ctx: &Context) -> Result<()> {
+    let store = Store::new(&ctx.settings.transcripts);
+    let mut transcript = match &args.id {
+        Some(id) => store.load(id)?,
+        None => store.latest_unfinished()?,
+    };
+    let bank = ctx.settings.load_bank()?;
+    let kind = if transcript.settings.grader == "llm" {
+        GraderKind::Llm
+    } else {
+        GraderKind::Offline
+    };
+    let grader = make_grader(kind, &bank.questions)?;
+    // Grade whatever is still pending first.
+    let mut regraded = 0;
+    for item in transcript
+        .items
+        .iter_mut()
+        .filter(|i| i.grade.status != GradeStatus::Graded)
+    {
+        if let Some(q) = bank.get(&item.question_id) {
+            item.grade = grader.grade(q, &item.answer);
+            regraded += 1;
+        }
+    }
+    if regraded > 0 {
+        store.save(&transcript)?;
+        ctx.printer
+            .err(format!("graded {regraded} pending answer(s)"));
+    }
+    let start_at = transcript.items.len();
+    let mut questions = Vec::new();
+    for id in &transcript.plan {
+        let q = bank.get(id).ok_or_else(|| {
+            Error::usage(
+                format!(
+                    "question `{id}` of session {} is not in {}",
+                    transcript.id,
+                    bank.origin_label()
+                ),
+                "resume with the bank the session started from (`--bank DIR`)",
+            )
+        })?;
+        questions.push(q.clone());
+    }
+    if transcript.is_finished() || start_at >= questions.len() {
+        transcript.finished_at.get_or_insert_with(chrono::Utc::now);
+        store.save(&transcript)?;
+        let md = store.save_beside(&transcript.id, "md", &render::markdown(&transcript))?;
+        ctx.printer.out(render::report(&transcript, &ctx.printer));
+        ctx.printer.err(format!(
+            "session {} is complete; saved `{}`",
+            transcript.id,
+            md.display()
+        ));
+        return Ok(());
+    }
+    ctx.printer.err(format!(
+        "resuming session {} at question {} of {}",
+        transcript.id,
+        start_at + 1,
+        questions.len()
+    ));
+    run_session(ctx, &store, transcript, questions, grader, start_at)
+}

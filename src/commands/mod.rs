@@ -1,0 +1,17 @@
+//! One module per subcommand; each exposes `run(args, &Context)`. The `Command` enum only
+//! dispatches.
+
+pub mod bank;
+pub mod interview;
+
+use crate::cli::Command;
+use crate::config::Context;
+use crate::error::Result;
+
+pub fn dispatch(command: Command, ctx: &Context) -> Result<()> {
+    match command {
+        Command::Interview(args) => interview::run(args, ctx),
+        Command::Resume(args) => interview::resume(args, ctx),
+        Command::Bank(cmd) => bank::run(cmd, ctx),
+    }
+}

@@ -1,0 +1,127 @@
+//! Session commands typed at the answer prompt (`/skip`, `/time`, …): parsing and the
+//! suggestion for a typo, so a mistyped command is never recorded as an answer.
+
+use crate::session::Command;
+
+/// What a line that starts with `/` means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Parsed {
+    /// A command for the engine.
+    Engine(Command),
+    /// Open `$EDITOR` for a long answer (handled by the driver).
+    Edit,
+    /// Not a command we know; maybe a typo of `suggestion`.
+    Unknown {
+        typed: String,
+        suggestion: Option<&'static str>,
+    },
+}
+
+/// Every command with its one-line help, in the order `/help` shows them.
+pub const COMMANDS: &[(&str, &str)] = &[
+    ("help", "show this list"),
+    ("skip", "skip this question (recorded as skipped)"),
+    ("repeat", "show the question again"),
+    ("time", "time left on this question and in the interview"),
+    ("pause", "stop the clock"),
+    ("resume", "start the clock again"),
+    (
+        "edit",
+        "write this answer in $EDITOR (for long answers and code)",
+    ),
+    ("quit", "end the session now; everything answered is saved"),
+];
+
+/// Parses `line` if it is a command: it starts with `/` and its first word has no other `/`
+/// (so an answer starting with `/usr/bin/…` stays an answer).
+pub fn parse(line: &str) -> Option<Parsed> {
+    let line = line.trim();
+    let word = line
+        .strip_prefix('/')?
+        .split_whitespace()
+        .next()
+        .unwrap_or("");
+    if word.contains('/') || line.contains('\n') {
+        return None;
+    }
+    let word = word.to_ascii_lowercase();
+    Some(match word.as_str() {
+        "help" | "h" | "?" => Parsed::Engine(Command::Help),
+        "skip" | "s" | "next" => Parsed::Engine(Command::Skip),
+        "repeat" | "r" | "question" => Parsed::Engine(Command::Repeat),
+        "time" | "t" => Parsed::Engine(Command::Time),
+        "pause" | "p" => Parsed::Engine(Command::Pause),
+        "resume" | "continue" => Parsed::Engine(Command::Resume),
+        "quit" | "q" | "exit" => Parsed::Engine(Command::Quit),
+        "edit" | "e" | "editor" => Parsed::Edit,
+        _ => Parsed::Unknown {
+            suggestion: suggest(&word),
+            typed: word,
+        },
+    })
+}
+
+/// The closest known command within two edits, if any.
+fn suggest(word: &str) -> Option<&'static str> {
+    COMMANDS
+        .iter()
+        .map(|(name, _)| (distance(word, name), *name))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, name)| name)
+}
+
+/// Levenshtein distance (commands are short).
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_parse_and_typos_get_suggestions() {
+        assert_eq!(parse("/skip"), Some(Parsed::Engine(Command::Skip)));
+        assert_eq!(parse("  /TIME "), Some(Parsed::Engine(Command::Time)));
+        assert_eq!(parse("/edit"), Some(Parsed::Edit));
+        assert_eq!(
+            parse("/skpi"),
+            Some(Parsed::Unknown {
+                typed: "skpi".into(),
+                suggestion: Some("skip")
+            })
+        );
+        assert_eq!(
+            parse("/qiut"),
+            Some(Parsed::Unknown {
+                typed: "qiut".into(),
+                suggestion: Some("quit")
+            })
+        );
+        assert_eq!(
+            parse("/xyzzy"),
+            Some(Parsed::Unknown {
+                typed: "xyzzy".into(),
+                suggestion: None
+            })
+        );
+    }
+
+    #[test]
+    fn answers_that_merely_start_with_a_slash_are_answers() {
+        assert_eq!(parse("/usr/bin/python is the interpreter"), None);
+        assert_eq!(parse("the answer"), None);
+    }
+}

@@ -1,0 +1,220 @@
+//! Where answers come from: a terminal (rustyline, multi-line, history, interruptible for the
+//! hard stop) or a pipe (each answer ends at a line holding only `.`; EOF ends the session).
+//!
+//! Both run a reader thread and hand the driver whole units: an answer, a command line, EOF or
+//! Ctrl-C. Every read request carries a generation number; after an interrupt the driver bumps
+//! it, so a reply that raced the interrupt is never taken as the next question's answer.
+
+use std::io::BufRead;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// What the reader produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A finished answer or a command line (text trimmed of the submit marker).
+    Text(String),
+    /// Ctrl-C from the user.
+    Interrupted,
+    /// End of input (Ctrl-D on an empty line, closed pipe or terminal).
+    Eof,
+}
+
+/// An input source the driver polls.
+pub trait Source {
+    /// Starts reading the next answer, showing `prompt` (terminal only); does nothing while a
+    /// read is already under way.
+    fn request(&mut self, prompt: &str);
+    /// Waits up to `timeout` for input; `None` on timeout.
+    fn poll(&mut self, timeout: Duration) -> Option<Input>;
+    /// Stops the current read and returns what was typed so far (the hard stop).
+    fn interrupt(&mut self) -> String;
+    /// Prints a line without disturbing what the user is typing.
+    fn print(&mut self, line: &str);
+    /// Whether this is an interactive terminal.
+    fn is_terminal(&self) -> bool;
+}
+
+/// Answers from a pipe: lines accumulate until a line holding only `.`.
+pub struct Piped {
+    lines: Receiver<Option<String>>,
+    buffer: Vec<String>,
+    closed: bool,
+}
+
+impl Piped {
+    pub fn stdin() -> Piped {
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let stdin = std::io::stdin();
+            for line in stdin.lock().lines() {
+                let Ok(line) = line else { break };
+                if tx.send(Some(line)).is_err() {
+                    return;
+                }
+            }
+            let _ = tx.send(None);
+        });
+        Piped {
+            lines: rx,
+            buffer: Vec::new(),
+            closed: false,
+        }
+    }
+
+    fn take(&mut self) -> String {
+        std::mem::take(&mut self.buffer)
+            .join("\n")
+            .trim()
+            .to_string()
+    }
+}
+
+impl Source for Piped {
+    fn request(&mut self, _prompt: &str) {}
+
+    fn poll(&mut self, timeout: Duration) -> Option<Input> {
+        if self.closed {
+            // Anything typed before EOF is an answer; then the session ends.
+            return Some(if self.buffer.is_empty() {
+                Input::Eof
+            } else {
+                Input::Text(self.take())
+            });
+        }
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(Some(line)) => {
+                    if line.trim() == "." {
+                        return Some(Input::Text(self.take()));
+                    }
+                    if self.buffer.is_empty() && super::command::parse(&line).is_some() {
+                        return Some(Input::Text(line.trim().to_string()));
+                    }
+                    self.buffer.push(line);
+                }
+                Ok(None) | Err(RecvTimeoutError::Disconnected) => {
+                    self.closed = true;
+                    return self.poll(Duration::ZERO);
+                }
+                Err(RecvTimeoutError::Timeout) => return None,
+            }
+        }
+    }
+
+    fn interrupt(&mut self) -> String {
+        self.take()
+    }
+
+    fn print(&mut self, line: &str) {
+        println!("{line}");
+    }
+
+    fn is_terminal(&self) -> bool {
+        false
+    }
+}
+
+/// Answers from a terminal, read by rustyline in its own thread.
+pub struct Terminal {
+    requests: Sender<(u64, String)>,
+    replies: Receiver<(u64, Input)>,
+    generation: u64,
+    mirror: Arc<Mutex<String>>,
+    thread: libc::pthread_t,
+    printer: Option<Box<dyn rustyline::ExternalPrinter + Send>>,
+    reading: bool,
+}
+
+mod editor;
+
+/// Whether the user pressed Ctrl-C outside readline (the flag is cleared).
+pub fn take_sigint() -> bool {
+    editor::SIGINT_SEEN.swap(false, std::sync::atomic::Ordering::SeqCst)
+}
+
+impl Terminal {
+    /// Starts the reader thread. `history` is where answers are remembered between sessions.
+    pub fn start(history: Option<std::path::PathBuf>) -> std::io::Result<Terminal> {
+        editor::install_sigint_guard();
+        let (req_tx, req_rx) = mpsc::channel::<(u64, String)>();
+        let (rep_tx, rep_rx) = mpsc::channel();
+        let (ready_tx, ready_rx) = mpsc::channel();
+        let mirror = Arc::new(Mutex::new(String::new()));
+        let thread_mirror = mirror.clone();
+        std::thread::spawn(move || editor::run(req_rx, rep_tx, ready_tx, thread_mirror, history));
+        let (thread, printer) = ready_rx
+            .recv()
+            .map_err(|_| std::io::Error::other("the terminal reader did not start"))??;
+        Ok(Terminal {
+            requests: req_tx,
+            replies: rep_rx,
+            generation: 0,
+            mirror,
+            thread,
+            printer,
+            reading: false,
+        })
+    }
+}
+
+impl Source for Terminal {
+    fn request(&mut self, prompt: &str) {
+        if self.reading {
+            return;
+        }
+        self.generation += 1;
+        if let Ok(mut m) = self.mirror.lock() {
+            m.clear();
+        }
+        self.reading = self
+            .requests
+            .send((self.generation, prompt.to_string()))
+            .is_ok();
+    }
+
+    fn poll(&mut self, timeout: Duration) -> Option<Input> {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.replies.recv_timeout(left) {
+                Ok((generation, input)) if generation == self.generation => {
+                    self.reading = false;
+                    return Some(input);
+                }
+                Ok(_) => continue, // a reply that raced an interrupt: already handled
+                Err(RecvTimeoutError::Timeout) => return None,
+                Err(RecvTimeoutError::Disconnected) => return Some(Input::Eof),
+            }
+        }
+    }
+
+    fn interrupt(&mut self) -> String {
+        let text = self.mirror.lock().map(|m| m.clone()).unwrap_or_default();
+        self.generation += 1;
+        if self.reading {
+            editor::interrupt(self.thread);
+            self.reading = false;
+            // Our own signal may land after readline returned: it is not the user's Ctrl-C.
+            std::thread::sleep(Duration::from_millis(20));
+            take_sigint();
+        }
+        text.trim().to_string()
+    }
+
+    fn print(&mut self, line: &str) {
+        match (&mut self.printer, self.reading) {
+            (Some(p), true) => {
+                let _ = p.print(format!("{line}\n"));
+            }
+            _ => println!("{line}"),
+        }
+    }
+
+    fn is_terminal(&self) -> bool {
+        true
+    }
+}

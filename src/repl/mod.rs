@@ -1,0 +1,375 @@
+//! The terminal driver of a session: turns input and timer ticks into engine events, and
+//! performs the engine's effects — print, save, grade.
+//!
+//! Invariant: an answer is saved to disk (write-then-rename, fsync) in the same step that
+//! records it, before grading starts; grading runs on a worker thread so the candidate never
+//! waits, and each grade is saved as it arrives.
+
+pub mod command;
+pub mod input;
+
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+
+use crate::bank::Question;
+use crate::error::Result;
+use crate::grader::{Grade, Grader};
+use crate::session::{Effect, Engine, Event, FinishReason};
+use crate::transcript::{Item, Store, Transcript};
+use crate::ui::{self, Printer, Tone};
+use command::Parsed;
+use input::{Input, Source};
+
+/// How often the clock ticks.
+const TICK: Duration = Duration::from_millis(200);
+
+/// Grades answers on a worker thread: `(item index, question, answer)` in, `(index, grade)` out.
+pub struct GradingQueue {
+    jobs: Option<Sender<(usize, Question, String)>>,
+    results: Receiver<(usize, Grade)>,
+    outstanding: usize,
+}
+
+impl GradingQueue {
+    pub fn start(grader: Arc<dyn Grader>) -> GradingQueue {
+        let (job_tx, job_rx) = mpsc::channel::<(usize, Question, String)>();
+        let (res_tx, res_rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for (index, question, answer) in job_rx {
+                let grade = grader.grade(&question, &answer);
+                if res_tx.send((index, grade)).is_err() {
+                    return;
+                }
+            }
+        });
+        GradingQueue {
+            jobs: Some(job_tx),
+            results: res_rx,
+            outstanding: 0,
+        }
+    }
+
+    pub fn submit(&mut self, index: usize, question: &Question, answer: &str) {
+        if let Some(jobs) = &self.jobs
+            && jobs
+                .send((index, question.clone(), answer.to_string()))
+                .is_ok()
+        {
+            self.outstanding += 1;
+        }
+    }
+
+    /// Grades that have arrived, without waiting.
+    pub fn ready(&mut self) -> Vec<(usize, Grade)> {
+        let got: Vec<_> = self.results.try_iter().collect();
+        self.outstanding -= got.len();
+        got
+    }
+
+    /// Waits for every outstanding grade.
+    pub fn drain(&mut self) -> Vec<(usize, Grade)> {
+        self.jobs = None;
+        let mut got = Vec::new();
+        while self.outstanding > 0 {
+            match self.results.recv() {
+                Ok(r) => {
+                    self.outstanding -= 1;
+                    got.push(r);
+                }
+                Err(_) => break,
+            }
+        }
+        got
+    }
+
+    pub fn outstanding(&self) -> usize {
+        self.outstanding
+    }
+}
+
+/// Everything a session run needs.
+pub struct Session<'a> {
+    pub engine: Engine,
+    /// The questions of the plan, in plan order.
+    pub questions: Vec<Question>,
+    pub transcript: Transcript,
+    pub store: &'a Store,
+    pub grading: GradingQueue,
+    pub printer: &'a Printer,
+    pub source: Box<dyn Source>,
+}
+
+impl Session<'_> {
+    /// Runs the session to its end; returns the finished transcript (saved).
+    pub fn run(mut self) -> Result<Transcript> {
+        let origin = Instant::now();
+        let wall = Utc::now();
+        let at = |d: Duration| -> DateTime<Utc> {
+            wall + chrono::Duration::from_std(d).unwrap_or_default()
+        };
+        let mut queue: Vec<Effect> = self.engine.handle(Event::Start {
+            now: Duration::ZERO,
+        });
+        let mut current: Option<usize> = None;
+        let mut ctrl_c_armed = false;
+        let finish = loop {
+            // Perform effects in order; some produce events, whose effects run next.
+            let mut finished = None;
+            while !queue.is_empty() {
+                let effect = queue.remove(0);
+                match effect {
+                    Effect::Ask { index, of, budget } => {
+                        current = Some(index);
+                        self.ask(index, of, budget);
+                    }
+                    Effect::Warn { remaining, .. } => {
+                        let line = format!("⏱  {} left", ui::duration(remaining.as_secs_f64()));
+                        let line = self.printer.paint(Tone::Warn, &line);
+                        self.source.print(&line);
+                    }
+                    Effect::HardStop { .. } => {
+                        let text = self.source.interrupt();
+                        let note = self
+                            .printer
+                            .paint(Tone::Warn, "⏱  time is up: your answer so far is submitted");
+                        self.source.print(&note);
+                        let now = origin.elapsed();
+                        queue.extend(self.engine.handle(Event::TimedOut { now, text }));
+                    }
+                    Effect::Record(outcome) => {
+                        let q = &self.questions[outcome.index];
+                        let grader_info = crate::grader::GraderInfo {
+                            kind: self.transcript.settings.grader.clone(),
+                            model: None,
+                            version: String::new(),
+                        };
+                        let mut item = Item::new(
+                            q,
+                            outcome.answer.clone(),
+                            Grade::pending(grader_info, "grading in progress"),
+                        );
+                        item.started_at = at(outcome.started);
+                        item.answered_at = at(outcome.ended);
+                        item.seconds = outcome.seconds;
+                        item.timed_out = outcome.timed_out;
+                        item.skipped = outcome.skipped;
+                        self.transcript.items.push(item);
+                        // On disk before grading starts.
+                        self.store.save(&self.transcript)?;
+                        let index = self.transcript.items.len() - 1;
+                        self.grading.submit(index, q, &outcome.answer);
+                    }
+                    Effect::ShowTime { question, total } => {
+                        let show = |d: Option<Duration>| {
+                            d.map_or("untimed".to_string(), |d| {
+                                format!("{} left", ui::duration(d.as_secs_f64()))
+                            })
+                        };
+                        self.source.print(&format!(
+                            "⏱  question: {} · interview: {}",
+                            show(question),
+                            show(total)
+                        ));
+                    }
+                    Effect::ShowHelp => {
+                        for (name, help) in command::COMMANDS {
+                            self.source.print(&format!("  /{name:<8} {help}"));
+                        }
+                        let how = if self.source.is_terminal() {
+                            "  Enter adds a line; an empty line (or a line with only `.`) submits."
+                        } else {
+                            "  Each answer ends at a line holding only `.`."
+                        };
+                        self.source.print(how);
+                    }
+                    Effect::Paused => self
+                        .source
+                        .print("⏸  paused: the clock is stopped. /resume to continue."),
+                    Effect::Resumed => self.source.print("▶  resumed."),
+                    Effect::Notice(text) => {
+                        let line = self.printer.paint(Tone::Dim, &text);
+                        self.source.print(&line);
+                    }
+                    Effect::Finish(reason) => finished = Some(reason),
+                }
+                self.apply_grades()?;
+            }
+            if let Some(reason) = finished {
+                break reason;
+            }
+            if self.engine.finished() {
+                break FinishReason::Completed;
+            }
+            // Ask the reader for more input when it is idle.
+            self.source.request(&self.prompt(current, origin.elapsed()));
+            let input = loop {
+                if let Some(input) = self.source.poll(TICK) {
+                    break Some(input);
+                }
+                self.apply_grades()?;
+                let effects = self.engine.handle(Event::Tick {
+                    now: origin.elapsed(),
+                });
+                if !effects.is_empty() {
+                    queue.extend(effects);
+                    break None;
+                }
+                if input::take_sigint() {
+                    break Some(Input::Interrupted);
+                }
+            };
+            let now = origin.elapsed();
+            match input {
+                // A tick produced effects; the reader keeps reading unless they interrupt it.
+                None => {}
+                Some(Input::Text(text)) => {
+                    ctrl_c_armed = false;
+                    queue.extend(self.on_text(now, text)?);
+                }
+                Some(Input::Interrupted) => {
+                    if ctrl_c_armed {
+                        queue.extend(self.engine.handle(Event::Command {
+                            now,
+                            command: crate::session::Command::Quit,
+                        }));
+                    } else {
+                        ctrl_c_armed = true;
+                        self.source.print("(Ctrl-C cleared the line; press it again on an empty line, or type /quit, to end the session — your answers are saved)");
+                    }
+                }
+                Some(Input::Eof) => queue.extend(self.engine.handle(Event::InputClosed { now })),
+            }
+        };
+        self.finish(finish)
+    }
+
+    /// What the candidate typed: a command, `/edit`, or an answer.
+    fn on_text(&mut self, now: Duration, text: String) -> Result<Vec<Effect>> {
+        Ok(match command::parse(&text) {
+            Some(Parsed::Engine(command)) => self.engine.handle(Event::Command { now, command }),
+            Some(Parsed::Edit) => match edit_answer() {
+                Ok(answer) if !answer.trim().is_empty() => {
+                    self.engine.handle(Event::Answer { now, text: answer })
+                }
+                Ok(_) => vec![Effect::Notice(
+                    "the editor returned nothing; type your answer here".into(),
+                )],
+                Err(e) => vec![Effect::Notice(format!(
+                    "cannot open an editor: {e}; set $EDITOR, or type your answer here"
+                ))],
+            },
+            Some(Parsed::Unknown { typed, suggestion }) => {
+                let hint = suggestion.map_or(String::from("/help lists the commands"), |s| {
+                    format!("did you mean /{s}?")
+                });
+                vec![Effect::Notice(format!(
+                    "unknown command /{typed}: {hint} (not recorded as an answer)"
+                ))]
+            }
+            None => self.engine.handle(Event::Answer { now, text }),
+        })
+    }
+
+    fn ask(&mut self, index: usize, of: usize, budget: Option<Duration>) {
+        let q = &self.questions[index];
+        let p = self.printer;
+        let time = budget.map_or("untimed".to_string(), |b| ui::duration(b.as_secs_f64()));
+        let title = crate::bank::topic(&q.topic).map_or(q.topic.as_str(), |t| t.title);
+        self.source.print("");
+        self.source.print(&p.paint(
+            Tone::Accent,
+            &format!(
+                "Question {} of {} · {} · {} · {}",
+                index + 1,
+                of,
+                title,
+                q.difficulty,
+                time
+            ),
+        ));
+        self.source
+            .print(&p.paint(Tone::Bold, &ui::wrap(&q.question, 78, "")));
+        if let Some(code) = &q.code {
+            self.source.print(&format!("\n{code}\n"));
+        }
+    }
+
+    fn prompt(&self, current: Option<usize>, now: Duration) -> String {
+        let (question, _) = self.engine.time_left(now);
+        let paused = if self.engine.is_paused() {
+            "paused "
+        } else {
+            ""
+        };
+        match (current, question) {
+            (Some(_), Some(left)) => {
+                format!("[{paused}{} left] › ", ui::duration(left.as_secs_f64()))
+            }
+            _ => format!("{paused}› "),
+        }
+    }
+
+    /// Saves every grade that has arrived.
+    fn apply_grades(&mut self) -> Result<()> {
+        let ready = self.grading.ready();
+        if !ready.is_empty() {
+            for (index, grade) in ready {
+                self.transcript.items[index].grade = grade;
+            }
+            self.store.save(&self.transcript)?;
+        }
+        Ok(())
+    }
+
+    fn finish(mut self, reason: FinishReason) -> Result<Transcript> {
+        if self.grading.outstanding() > 0 {
+            self.printer.err(self.printer.paint_err(
+                Tone::Dim,
+                &format!("grading {} answer(s)…", self.grading.outstanding()),
+            ));
+        }
+        for (index, grade) in self.grading.drain() {
+            self.transcript.items[index].grade = grade;
+        }
+        let complete = self.transcript.items.len() >= self.transcript.plan.len();
+        let reason_text = match reason {
+            FinishReason::Completed => "completed",
+            FinishReason::Quit => "quit",
+            FinishReason::InputClosed => "input-closed",
+            FinishReason::TotalTimeUp => "total-time-up",
+        };
+        // A session that still has questions to ask stays resumable unless the time is up.
+        if complete || reason == FinishReason::TotalTimeUp {
+            self.transcript.finished_at = Some(Utc::now());
+        }
+        self.transcript.finish_reason = Some(reason_text.to_string());
+        self.store.save(&self.transcript)?;
+        Ok(self.transcript)
+    }
+}
+
+/// Opens `$VISUAL`/`$EDITOR` (default `vi`) on a temporary file and returns what was written.
+fn edit_answer() -> std::io::Result<String> {
+    let editor = std::env::var("VISUAL")
+        .or_else(|_| std::env::var("EDITOR"))
+        .unwrap_or_else(|_| "vi".into());
+    let path = std::env::temp_dir().join(format!("viva-answer-{}.md", std::process::id()));
+    std::fs::write(&path, "")?;
+    let mut parts = editor.split_whitespace();
+    let program = parts.next().unwrap_or("vi");
+    let status = std::process::Command::new(program)
+        .args(parts)
+        .arg(&path)
+        .status()?;
+    let text = std::fs::read_to_string(&path)?;
+    let _ = std::fs::remove_file(&path);
+    if !status.success() {
+        return Err(std::io::Error::other(format!(
+            "`{editor}` exited with {status}"
+        )));
+    }
+    Ok(text.trim().to_string())
+}

@@ -1,0 +1,126 @@
+//! Transcripts: the record of one session, schema-versioned JSON, one file per session.
+//!
+//! Invariant: an answer is on disk (see [`store`]) before it is graded or anything else can
+//! fail. Grades are filled in later; a `pending` grade is completed by `viva resume`.
+
+pub mod render;
+pub mod store;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::bank::{Difficulty, Question};
+use crate::grader::Grade;
+
+pub use store::{Store, TranscriptError};
+
+/// Bumped whenever the layout changes incompatibly.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The settings a session ran with, recorded so it can be resumed and compared.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionSettings {
+    pub count: usize,
+    #[serde(default)]
+    pub topics: Vec<String>,
+    pub difficulty: Option<Difficulty>,
+    /// Seconds per question, by question id order of `plan`; `None` when untimed.
+    pub per_question_seconds: Option<Vec<u64>>,
+    pub total_seconds: Option<u64>,
+    pub hard_stop: bool,
+    pub seed: u64,
+    pub grader: String,
+}
+
+/// One answered (or skipped, or timed-out) question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    pub question_id: String,
+    pub question: String,
+    pub topic: String,
+    pub difficulty: Difficulty,
+    pub answer: String,
+    pub started_at: DateTime<Utc>,
+    pub answered_at: DateTime<Utc>,
+    pub seconds: f64,
+    pub timed_out: bool,
+    pub skipped: bool,
+    pub grade: Grade,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub followups: Vec<Item>,
+}
+
+impl Item {
+    pub fn new(q: &Question, answer: String, grade: Grade) -> Item {
+        let now = Utc::now();
+        Item {
+            question_id: q.id.clone(),
+            question: q.question.clone(),
+            topic: q.topic.clone(),
+            difficulty: q.difficulty,
+            answer,
+            started_at: now,
+            answered_at: now,
+            seconds: 0.0,
+            timed_out: false,
+            skipped: false,
+            grade,
+            followups: Vec::new(),
+        }
+    }
+}
+
+/// One session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Transcript {
+    pub schema_version: u32,
+    pub id: String,
+    /// `interview` (later also `practice`).
+    pub mode: String,
+    pub started_at: DateTime<Utc>,
+    /// `None` until the session finished.
+    pub finished_at: Option<DateTime<Utc>>,
+    /// Why it ended: `completed`, `quit`, `input-closed`, `total-time-up`.
+    #[serde(default)]
+    pub finish_reason: Option<String>,
+    pub settings: SessionSettings,
+    /// The question ids drawn, in order; items follow this order.
+    pub plan: Vec<String>,
+    pub items: Vec<Item>,
+}
+
+impl Transcript {
+    pub fn new(id: String, mode: &str, settings: SessionSettings, plan: Vec<String>) -> Transcript {
+        Transcript {
+            schema_version: SCHEMA_VERSION,
+            id,
+            mode: mode.to_string(),
+            started_at: Utc::now(),
+            finished_at: None,
+            finish_reason: None,
+            settings,
+            plan,
+            items: Vec::new(),
+        }
+    }
+
+    /// Mean score over graded, non-skipped items; skipped and timed-out-empty count as 0.
+    pub fn score(&self) -> Option<f64> {
+        let scores: Vec<f64> = self.items.iter().filter_map(|i| i.grade.score).collect();
+        (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64)
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.finished_at.is_some()
+    }
+}
+
+/// A new session id: sortable by time, unique enough for one user.
+pub fn new_id(now: DateTime<Utc>) -> String {
+    let nanos = now.timestamp_subsec_nanos();
+    format!(
+        "{}-{:04x}",
+        now.format("%Y%m%d-%H%M%S"),
+        (nanos / 1000) & 0xffff
+    )
+}

@@ -1,0 +1,231 @@
+//! Renderings of a transcript: the end-of-interview report for the terminal (80 columns,
+//! colour where it helps) and the Markdown file written beside the JSON.
+
+use std::collections::BTreeMap;
+
+use super::{Item, Transcript};
+use crate::grader::GradeStatus;
+use crate::ui::{self, Printer, Tone};
+
+/// Average score per topic, over graded items: `(topic, mean, count)`, best first.
+pub fn topic_scores(t: &Transcript) -> Vec<(String, f64, usize)> {
+    let mut by: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    for item in &t.items {
+        if let Some(s) = item.grade.score {
+            by.entry(item.topic.as_str()).or_default().push(s);
+        }
+    }
+    let mut rows: Vec<_> = by
+        .into_iter()
+        .map(|(k, v)| {
+            (
+                k.to_string(),
+                v.iter().sum::<f64>() / v.len() as f64,
+                v.len(),
+            )
+        })
+        .collect();
+    rows.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    rows
+}
+
+/// Questions to practise next: the lowest-scoring items (below 7), worst first, as bank ids.
+pub fn practise_next(t: &Transcript) -> Vec<&str> {
+    let mut items: Vec<&Item> = t
+        .items
+        .iter()
+        .filter(|i| i.grade.score.is_none_or(|s| s < 7.0))
+        .collect();
+    items.sort_by(|a, b| {
+        a.grade
+            .score
+            .unwrap_or(0.0)
+            .total_cmp(&b.grade.score.unwrap_or(0.0))
+    });
+    items
+        .iter()
+        .map(|i| i.question_id.as_str())
+        .take(5)
+        .collect()
+}
+
+fn status_text(item: &Item) -> String {
+    match (item.grade.status, item.grade.score) {
+        (GradeStatus::Graded, Some(s)) => ui::score(s),
+        (GradeStatus::Pending, _) => "pending".into(),
+        (GradeStatus::Failed, _) => "failed".into(),
+        _ => "-".into(),
+    }
+}
+
+fn item_flags(item: &Item) -> Vec<String> {
+    let mut flags = Vec::new();
+    if item.skipped {
+        flags.push("skipped".to_string());
+    }
+    if item.timed_out {
+        flags.push("time ran out".to_string());
+    }
+    flags.extend(item.grade.flags.iter().cloned());
+    flags
+}
+
+/// The end-of-session report for the terminal.
+pub fn report(t: &Transcript, p: &Printer) -> String {
+    let mut out = Vec::new();
+    let rule = "─".repeat(78);
+    out.push(p.paint_err(Tone::Bold, &format!("Interview report · {}", t.id)));
+    out.push(rule.clone());
+    for (n, item) in t.items.iter().enumerate() {
+        let score = status_text(item);
+        let tone = match item.grade.score {
+            Some(s) if s >= 7.0 => Tone::Good,
+            Some(s) if s >= 4.0 => Tone::Warn,
+            Some(_) => Tone::Bad,
+            None => Tone::Dim,
+        };
+        out.push(format!(
+            "{} {}  {}",
+            p.paint_err(Tone::Bold, &format!("{}.", n + 1)),
+            p.paint_err(tone, &format!("{score:>7}")),
+            ui::wrap(&item.question, 64, "")
+                .lines()
+                .next()
+                .unwrap_or_default()
+        ));
+        let flags = item_flags(item);
+        out.push(format!(
+            "   {}",
+            p.paint_err(
+                Tone::Dim,
+                &format!(
+                    "{} · {} · {}{}",
+                    item.topic,
+                    item.difficulty,
+                    ui::duration(item.seconds),
+                    if flags.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" · {}", flags.join(", "))
+                    }
+                )
+            )
+        ));
+        for c in &item.grade.covered {
+            out.push(ui::wrap(&format!("✓ {}", c.point), 76, "   "));
+        }
+        for m in &item.grade.missed {
+            out.push(p.paint_err(Tone::Warn, &ui::wrap(&format!("✗ {m}"), 76, "   ")));
+        }
+        if let Some(reason) = &item.grade.reason {
+            out.push(p.paint_err(Tone::Dim, &format!("   ({reason})")));
+        }
+    }
+    out.push(rule);
+    match t.score() {
+        Some(s) => out.push(p.paint_err(
+            Tone::Bold,
+            &format!(
+                "Overall: {} over {} answers",
+                ui::score((s * 10.0).round() / 10.0),
+                t.items.len()
+            ),
+        )),
+        None => out.push("Overall: no graded answers yet".into()),
+    }
+    let topics = topic_scores(t);
+    if topics.len() > 1 {
+        let (best, worst) = (&topics[0], &topics[topics.len() - 1]);
+        out.push(format!(
+            "Strongest topic: {} ({})",
+            best.0,
+            ui::score((best.1 * 10.0).round() / 10.0)
+        ));
+        out.push(format!(
+            "Weakest topic:   {} ({})",
+            worst.0,
+            ui::score((worst.1 * 10.0).round() / 10.0)
+        ));
+    }
+    let next = practise_next(t);
+    if !next.is_empty() {
+        out.push("Practise next:".into());
+        out.extend(next.iter().map(|id| format!("  viva bank show {id}")));
+    }
+    out.join("\n")
+}
+
+/// The Markdown rendering saved beside the JSON.
+pub fn markdown(t: &Transcript) -> String {
+    let mut md = format!("# viva {} · {}\n\n", t.mode, t.id);
+    md.push_str(&format!(
+        "- started: {}\n",
+        t.started_at.format("%Y-%m-%d %H:%M:%S UTC")
+    ));
+    if let Some(f) = t.finished_at {
+        md.push_str(&format!(
+            "- finished: {}\n",
+            f.format("%Y-%m-%d %H:%M:%S UTC")
+        ));
+    }
+    md.push_str(&format!("- grader: {}\n", t.settings.grader));
+    if let Some(s) = t.score() {
+        md.push_str(&format!(
+            "- overall: {}\n",
+            ui::score((s * 10.0).round() / 10.0)
+        ));
+    }
+    for (n, item) in t.items.iter().enumerate() {
+        md.push_str(&format!("\n## {}. {}\n\n", n + 1, item.question));
+        md.push_str(&format!(
+            "`{}` · {} · {} · {} · {}\n\n",
+            item.question_id,
+            item.topic,
+            item.difficulty,
+            ui::duration(item.seconds),
+            status_text(item)
+        ));
+        let flags = item_flags(item);
+        if !flags.is_empty() {
+            md.push_str(&format!("Flags: {}\n\n", flags.join(", ")));
+        }
+        md.push_str("### Answer\n\n");
+        if item.answer.trim().is_empty() {
+            md.push_str("_(no answer)_\n");
+        } else {
+            md.push_str(
+                &item
+                    .answer
+                    .lines()
+                    .map(|l| format!("> {l}"))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            );
+            md.push('\n');
+        }
+        if !item.grade.criteria.is_empty() {
+            md.push_str("\n| criterion | score | feedback |\n|---|---|---|\n");
+            for c in &item.grade.criteria {
+                md.push_str(&format!(
+                    "| {} | {}/{} | {} |\n",
+                    c.id,
+                    c.score,
+                    c.max,
+                    c.feedback.replace('|', "\\|")
+                ));
+            }
+        }
+        for c in &item.grade.covered {
+            md.push_str(&format!("\n- ✓ {} — “{}”", c.point, c.evidence));
+        }
+        for m in &item.grade.missed {
+            md.push_str(&format!("\n- ✗ {m}"));
+        }
+        if !item.grade.feedback.is_empty() {
+            md.push_str(&format!("\n\n{}\n", item.grade.feedback));
+        } else {
+            md.push('\n');
+        }
+    }
+    md
+}
