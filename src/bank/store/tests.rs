@@ -50,7 +50,7 @@ fn every_problem_is_reported_with_its_line() {
         shown,
         vec![
             "c.toml:5: unknown difficulty `brutal`; expected easy, medium or hard".to_string(),
-            "c.toml:13: question is missing `question`".to_string(),
+            "c.toml:12: question is missing `question`".to_string(),
         ]
     );
 }
