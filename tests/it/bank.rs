@@ -1,0 +1,1 @@
+//! `viva bank …` as a user runs it.

@@ -1,0 +1,160 @@
+//! The interview driven through pipes: scripted sessions, commands, hard stop, kill -9 and resume.
+
+use std::io::Write;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use crate::util::{Workspace, ok, text};
+
+#[test]
+fn a_scripted_interview_saves_two_graded_items() {
+    let ws = Workspace::new();
+    let out = ws.run(&["interview", "--count", "2", "--no-timer", "--seed", "1"], "answer one\n.\nanswer two\n.\n");
+    let (stdout, _) = ok(&out);
+    let ts = ws.transcripts_json();
+    assert_eq!(ts.len(), 1, "one transcript");
+    let t = &ts[0];
+    assert_eq!(t["schema_version"], 1);
+    assert!(t["finished_at"].is_string(), "finished: {t}");
+    let items = t["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["answer"], "answer one");
+    assert_eq!(items[1]["answer"], "answer two");
+    for item in items {
+        assert_eq!(item["grade"]["status"], "graded", "{item}");
+        assert!(item["grade"]["score"].as_f64().unwrap() <= 10.0);
+        for field in ["question_id", "question", "topic", "difficulty", "started_at", "answered_at", "seconds", "timed_out", "skipped"] {
+            assert!(!item[field].is_null(), "item has {field}");
+        }
+        assert_eq!(item["grade"]["grader"]["kind"], "offline");
+    }
+    assert!(stdout.contains("Question 1 of 2"), "{stdout}");
+    assert!(stdout.contains("Overall:"), "{stdout}");
+    // The Markdown rendering sits beside the JSON.
+    let id = t["id"].as_str().unwrap();
+    let md = std::fs::read_to_string(ws.transcripts().join(format!("{id}.md"))).unwrap();
+    assert!(md.contains("> answer one"), "{md}");
+}
+
+#[test]
+fn the_same_seed_draws_the_same_questions() {
+    let ws = Workspace::new();
+    for _ in 0..2 {
+        ok(&ws.run(&["interview", "--count", "3", "--no-timer", "--seed", "42"], ""));
+    }
+    let ts = ws.transcripts_json();
+    assert_eq!(ts.len(), 2);
+    assert_eq!(ts[0]["plan"], ts[1]["plan"]);
+    let plan = ts[0]["plan"].as_array().unwrap();
+    assert_eq!(plan.len(), 3);
+    let topics: std::collections::HashSet<&str> = plan.iter().map(|id| id.as_str().unwrap().split('/').next().unwrap()).collect();
+    assert_eq!(topics.len(), 3, "topics are mixed: {plan:?}");
+}
+
+#[test]
+fn commands_work_from_a_pipe_and_typos_are_not_answers() {
+    let ws = Workspace::new();
+    let script = "/skpi\n/help\n/time\n/skip\nmy real answer\nsecond line\n.\n";
+    let out = ws.run(&["interview", "--count", "2", "--per-question", "600", "--seed", "3"], script);
+    let (stdout, _) = ok(&out);
+    assert!(stdout.contains("unknown command /skpi: did you mean /skip?"), "{stdout}");
+    assert!(stdout.contains("/repeat"), "help lists commands: {stdout}");
+    assert!(stdout.contains("question: 10m 00s left") || stdout.contains("question: 9m 59s left"), "{stdout}");
+    let t = &ws.transcripts_json()[0];
+    let items = t["items"].as_array().unwrap();
+    assert_eq!(items[0]["skipped"], true);
+    assert_eq!(items[0]["answer"], "");
+    assert_eq!(items[1]["answer"], "my real answer\nsecond line");
+}
+
+#[test]
+fn eof_ends_the_session_saved_and_resumable() {
+    let ws = Workspace::new();
+    let out = ws.run(&["interview", "--count", "3", "--no-timer", "--seed", "5"], "only one answer\n.\n");
+    let (_, stderr) = ok(&out);
+    assert!(stderr.contains("viva resume"), "{stderr}");
+    let t = &ws.transcripts_json()[0];
+    assert!(t["finished_at"].is_null());
+    assert_eq!(t["items"].as_array().unwrap().len(), 1);
+    let out = ws.run(&["resume"], "two\n.\nthree\n.\n");
+    ok(&out);
+    let t = &ws.transcripts_json()[0];
+    assert!(t["finished_at"].is_string(), "{t}");
+    let answers: Vec<&str> = t["items"].as_array().unwrap().iter().map(|i| i["answer"].as_str().unwrap()).collect();
+    assert_eq!(answers, ["only one answer", "two", "three"]);
+}
+
+#[test]
+fn hard_stop_submits_the_partial_answer_from_a_pipe() {
+    let ws = Workspace::new();
+    let mut child = ws
+        .cmd(&["interview", "--count", "1", "--per-question", "1", "--seed", "9"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"half an answer, still typing\n").unwrap();
+    stdin.flush().unwrap();
+    // Keep stdin open: the answer is never finished by the candidate.
+    let out = child.wait_with_output().unwrap();
+    drop(stdin);
+    let (stdout, _) = ok(&out);
+    assert!(stdout.contains("time is up"), "{stdout}");
+    let item = &ws.transcripts_json()[0]["items"][0];
+    assert_eq!(item["timed_out"], true);
+    assert_eq!(item["answer"], "half an answer, still typing");
+}
+
+#[test]
+fn kill_9_after_the_second_answer_loses_nothing_and_resume_finishes() {
+    let ws = Workspace::new();
+    let mut child = ws
+        .cmd(&["interview", "--count", "3", "--no-timer", "--seed", "11"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"first answer\n.\nsecond answer\n.\nthird answer, half typed").unwrap();
+    stdin.flush().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let items = ws.transcripts_json().first().map(|t| t["items"].as_array().map_or(0, |a| a.len())).unwrap_or(0);
+        if items >= 2 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the second answer never reached the disk");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    drop(stdin);
+    let t = &ws.transcripts_json()[0];
+    let answers: Vec<&str> = t["items"].as_array().unwrap().iter().map(|i| i["answer"].as_str().unwrap()).collect();
+    assert_eq!(answers, ["first answer", "second answer"]);
+    assert!(t["finished_at"].is_null());
+    let out = ws.run(&["resume"], "third answer\n.\n");
+    let (_, stderr) = ok(&out);
+    assert!(stderr.contains("resuming session"), "{stderr}");
+    let t = &ws.transcripts_json()[0];
+    assert!(t["finished_at"].is_string());
+    let items = t["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3);
+    assert!(items.iter().all(|i| i["grade"]["status"] == "graded"), "{t}");
+}
+
+#[test]
+fn bad_filters_get_clear_errors() {
+    let ws = Workspace::new();
+    let out = ws.run(&["interview", "--topic", "cooking"], "");
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("error: unknown topic `cooking`"), "{err}");
+    assert!(err.contains("hint: topics are: core-python"), "{err}");
+    let out = ws.run(&["resume"], "");
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("no unfinished session"), "{}", text(&out.stderr));
+}
