@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 
 use crate::bank::Question;
 use crate::error::Result;
-use crate::grader::{Grade, Grader};
+use crate::grader::{Grade, Grader, GraderInfo};
 use crate::session::{Effect, Engine, Event, FinishReason};
 use crate::transcript::{Item, Store, Transcript};
 use crate::ui::{self, Printer, Tone};
@@ -28,6 +28,7 @@ const TICK: Duration = Duration::from_millis(200);
 
 /// Grades answers on a worker thread: `(item index, question, answer)` in, `(index, grade)` out.
 pub struct GradingQueue {
+    info: GraderInfo,
     jobs: Option<Sender<(usize, Question, String)>>,
     results: Receiver<(usize, Grade)>,
     outstanding: usize,
@@ -35,6 +36,7 @@ pub struct GradingQueue {
 
 impl GradingQueue {
     pub fn start(grader: Arc<dyn Grader>) -> GradingQueue {
+        let info = grader.info();
         let (job_tx, job_rx) = mpsc::channel::<(usize, Question, String)>();
         let (res_tx, res_rx) = mpsc::channel();
         std::thread::spawn(move || {
@@ -46,6 +48,7 @@ impl GradingQueue {
             }
         });
         GradingQueue {
+            info,
             jobs: Some(job_tx),
             results: res_rx,
             outstanding: 0,
@@ -85,6 +88,11 @@ impl GradingQueue {
         got
     }
 
+    /// The grader doing the work, recorded on pending grades.
+    pub fn info(&self) -> &GraderInfo {
+        &self.info
+    }
+
     pub fn outstanding(&self) -> usize {
         self.outstanding
     }
@@ -115,6 +123,7 @@ impl Session<'_> {
         });
         let mut current: Option<usize> = None;
         let mut ctrl_c_armed = false;
+        let mut announced: Option<(usize, u64)> = None;
         let finish = loop {
             // Perform effects in order; some produce events, whose effects run next.
             let mut finished = None;
@@ -210,6 +219,7 @@ impl Session<'_> {
                     break Some(input);
                 }
                 self.apply_grades()?;
+                self.countdown(origin.elapsed(), &mut announced);
                 let effects = self.engine.handle(Event::Tick {
                     now: origin.elapsed(),
                 });
@@ -244,6 +254,36 @@ impl Session<'_> {
             }
         };
         self.finish(finish)
+    }
+
+    /// The visible countdown: on a terminal, a line each time the question's time left passes a
+    /// whole minute (the engine itself warns at 60 s and 15 s).
+    fn countdown(&mut self, now: Duration, announced: &mut Option<(usize, u64)>) {
+        let (Some(index), (Some(left), total)) =
+            (self.engine.current(), self.engine.time_left(now))
+        else {
+            return;
+        };
+        if !self.source.is_terminal() || self.engine.is_paused() {
+            return;
+        }
+        let minutes = left.as_secs().div_ceil(60);
+        match *announced {
+            Some((i, m)) if i == index && minutes < m && minutes >= 2 => {
+                let total = total.map_or(String::new(), |t| {
+                    format!(" · {} in the interview", ui::duration(t.as_secs_f64()))
+                });
+                let line = self.printer.paint(
+                    Tone::Dim,
+                    &format!("⏱  {minutes}m 00s left on this question{total}"),
+                );
+                self.source.print(&line);
+            }
+            _ => {}
+        }
+        if announced.is_none_or(|(i, m)| i != index || minutes < m) {
+            *announced = Some((index, minutes));
+        }
     }
 
     /// What the candidate typed: a command, `/edit`, or an answer.

@@ -141,6 +141,11 @@ impl Engine {
         false
     }
 
+    /// The index of the question being asked.
+    pub fn current(&self) -> Option<usize> {
+        None
+    }
+
     /// Whether the clock is stopped.
     pub fn is_paused(&self) -> bool {
         false

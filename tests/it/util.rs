@@ -13,7 +13,9 @@ pub struct Workspace {
 
 impl Workspace {
     pub fn new() -> Workspace {
-        Workspace { dir: tempfile::tempdir().expect("tempdir") }
+        Workspace {
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -44,7 +46,12 @@ impl Workspace {
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn viva");
-        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
         child.wait_with_output().expect("wait for viva")
     }
 
@@ -69,6 +76,10 @@ pub fn text(bytes: &[u8]) -> String {
 /// Asserts the command succeeded, showing its output otherwise.
 pub fn ok(out: &Output) -> (String, String) {
     let (o, e) = (text(&out.stdout), text(&out.stderr));
-    assert!(out.status.success(), "exit {:?}\nstdout:\n{o}\nstderr:\n{e}", out.status);
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstdout:\n{o}\nstderr:\n{e}",
+        out.status
+    );
     (o, e)
 }
