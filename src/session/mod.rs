@@ -4,7 +4,7 @@
 //! in the state. The REPL (`crate::repl`) is only the driver: it turns keystrokes and timer
 //! ticks into events and performs the effects (print, save, grade).
 //!
-//! HELPER-OWNED (transitions): implemented by the engine work item.
+//! Transitions live in `engine.rs`; their tests, with a fake clock, in `tests.rs`.
 
 use std::time::Duration;
 
@@ -121,43 +121,8 @@ pub enum Effect {
     Finish(FinishReason),
 }
 
-/// The interview state machine.
-#[derive(Debug, Clone)]
-pub struct Engine {
-    plan: Plan,
-}
+mod engine;
+#[cfg(test)]
+mod tests;
 
-impl Engine {
-    pub fn new(plan: Plan) -> Engine {
-        Engine { plan }
-    }
-
-    pub fn plan(&self) -> &Plan {
-        &self.plan
-    }
-
-    /// Whether the session is over (stub until the engine lands).
-    pub fn finished(&self) -> bool {
-        false
-    }
-
-    /// The index of the question being asked.
-    pub fn current(&self) -> Option<usize> {
-        None
-    }
-
-    /// Whether the clock is stopped.
-    pub fn is_paused(&self) -> bool {
-        false
-    }
-
-    /// Time left on the current question and in the interview.
-    pub fn time_left(&self, _now: Duration) -> (Option<Duration>, Option<Duration>) {
-        (None, None)
-    }
-
-    /// Handles one event and returns what the driver must do, in order.
-    pub fn handle(&mut self, _event: Event) -> Vec<Effect> {
-        Vec::new()
-    }
-}
+pub use engine::Engine;

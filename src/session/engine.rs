@@ -1,0 +1,295 @@
+//! The transitions of the interview state machine.
+//!
+//! State: the index of the current question, its start and deadline, the interview deadline,
+//! warnings already given, whether a hard stop is awaiting the typed text, and pause time.
+//! Deadlines are absolute `now` values; a pause moves them forward by its length on resume.
+
+use std::time::Duration;
+
+use super::{Command, Effect, Event, FinishReason, Outcome, Plan};
+
+/// Thresholds (time left) at which the candidate is warned.
+const WARN_AT: [Duration; 2] = [Duration::from_secs(60), Duration::from_secs(15)];
+
+/// The interview state machine. See the module docs of [`crate::session`].
+#[derive(Debug, Clone)]
+pub struct Engine {
+    plan: Plan,
+    state: State,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum State {
+    NotStarted,
+    Asking(Current),
+    Finished,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Current {
+    index: usize,
+    started: Duration,
+    deadline: Option<Duration>,
+    total_deadline: Option<Duration>,
+    /// Warnings given for this question (indices into `WARN_AT`).
+    warned: [bool; 2],
+    warned_total: bool,
+    /// A hard stop was sent; waiting for `TimedOut`.
+    stopping: bool,
+    /// The interview's time is up: finish after this question is recorded.
+    total_up: bool,
+    /// Told the candidate their time is up (no hard stop).
+    late_notice: bool,
+    paused_since: Option<Duration>,
+    paused_total: Duration,
+}
+
+impl Engine {
+    pub fn new(plan: Plan) -> Engine {
+        Engine {
+            plan,
+            state: State::NotStarted,
+        }
+    }
+
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    /// Whether the session is over.
+    pub fn finished(&self) -> bool {
+        self.state == State::Finished
+    }
+
+    /// The index of the question being asked.
+    pub fn current(&self) -> Option<usize> {
+        match &self.state {
+            State::Asking(c) => Some(c.index),
+            _ => None,
+        }
+    }
+
+    /// Whether the clock is stopped.
+    pub fn is_paused(&self) -> bool {
+        matches!(&self.state, State::Asking(c) if c.paused_since.is_some())
+    }
+
+    /// Time left on the current question and in the interview (`None` when untimed).
+    pub fn time_left(&self, now: Duration) -> (Option<Duration>, Option<Duration>) {
+        match &self.state {
+            State::Asking(c) => {
+                let now = c.paused_since.unwrap_or(now);
+                (
+                    c.deadline.map(|d| d.saturating_sub(now)),
+                    c.total_deadline.map(|d| d.saturating_sub(now)),
+                )
+            }
+            _ => (None, None),
+        }
+    }
+
+    /// Handles one event and returns what the driver must do, in order.
+    pub fn handle(&mut self, event: Event) -> Vec<Effect> {
+        match (&mut self.state, event) {
+            (State::Finished, _) => Vec::new(),
+            (State::NotStarted, Event::Start { now }) => {
+                let total_deadline = self
+                    .plan
+                    .total
+                    .map(|t| now + t.saturating_sub(self.plan.already_used));
+                self.ask(self.plan.start_at, now, total_deadline)
+            }
+            (State::NotStarted, Event::InputClosed { .. }) => {
+                self.finish(FinishReason::InputClosed)
+            }
+            (State::NotStarted, _) => Vec::new(),
+            (State::Asking(_), Event::Start { .. }) => Vec::new(),
+            (State::Asking(c), Event::Tick { now }) => tick(c, &self.plan, now),
+            (State::Asking(c), Event::Answer { now, text }) => {
+                if c.paused_since.is_some() {
+                    return vec![Effect::Notice("paused: /resume to continue".into())];
+                }
+                if text.trim().is_empty() {
+                    return vec![Effect::Notice(
+                        "empty answer: type an answer, or /skip".into(),
+                    )];
+                }
+                let late = c.deadline.is_some_and(|d| now > d) || c.stopping;
+                self.record(now, text, late, false)
+            }
+            (State::Asking(c), Event::TimedOut { now, text }) => {
+                if !c.stopping && text.trim().is_empty() {
+                    return Vec::new();
+                }
+                self.record(now, text, true, false)
+            }
+            (State::Asking(_), Event::Command { now, command }) => self.command(now, command),
+            (State::Asking(_), Event::InputClosed { .. }) => self.finish(FinishReason::InputClosed),
+        }
+    }
+
+    fn command(&mut self, now: Duration, command: Command) -> Vec<Effect> {
+        let State::Asking(c) = &mut self.state else {
+            return Vec::new();
+        };
+        match command {
+            Command::Help => vec![Effect::ShowHelp],
+            Command::Skip => {
+                if c.paused_since.is_some() {
+                    return vec![Effect::Notice("paused: /resume to continue".into())];
+                }
+                self.record(now, String::new(), false, true)
+            }
+            Command::Repeat => vec![Effect::Ask {
+                index: c.index,
+                of: self.plan.questions.len(),
+                budget: self.plan.questions[c.index].budget,
+            }],
+            Command::Time => {
+                let (question, total) = self.time_left(now);
+                vec![Effect::ShowTime { question, total }]
+            }
+            Command::Pause => {
+                if c.paused_since.is_some() {
+                    return vec![Effect::Notice("already paused: /resume to continue".into())];
+                }
+                c.paused_since = Some(now);
+                vec![Effect::Paused]
+            }
+            Command::Resume => {
+                let Some(since) = c.paused_since.take() else {
+                    return vec![Effect::Notice("not paused".into())];
+                };
+                let paused = now.saturating_sub(since);
+                c.paused_total += paused;
+                c.deadline = c.deadline.map(|d| d + paused);
+                c.total_deadline = c.total_deadline.map(|d| d + paused);
+                vec![Effect::Resumed]
+            }
+            Command::Quit => self.finish(FinishReason::Quit),
+        }
+    }
+
+    /// Asks question `index`, or finishes when there is none.
+    fn ask(
+        &mut self,
+        index: usize,
+        now: Duration,
+        total_deadline: Option<Duration>,
+    ) -> Vec<Effect> {
+        let Some(q) = self.plan.questions.get(index) else {
+            return self.finish(FinishReason::Completed);
+        };
+        let deadline = q.budget.map(|b| now + b);
+        self.state = State::Asking(Current {
+            index,
+            started: now,
+            deadline,
+            total_deadline,
+            warned: [false; 2],
+            warned_total: false,
+            stopping: false,
+            total_up: false,
+            late_notice: false,
+            paused_since: None,
+            paused_total: Duration::ZERO,
+        });
+        vec![Effect::Ask {
+            index,
+            of: self.plan.questions.len(),
+            budget: q.budget,
+        }]
+    }
+
+    /// Records the current question and moves on.
+    fn record(
+        &mut self,
+        now: Duration,
+        answer: String,
+        timed_out: bool,
+        skipped: bool,
+    ) -> Vec<Effect> {
+        let State::Asking(c) = &self.state else {
+            return Vec::new();
+        };
+        let spent = now.saturating_sub(c.started).saturating_sub(c.paused_total);
+        let outcome = Outcome {
+            index: c.index,
+            answer: answer.trim().to_string(),
+            seconds: (spent.as_secs_f64() * 10.0).round() / 10.0,
+            timed_out,
+            skipped,
+            started: c.started,
+            ended: now,
+        };
+        let (next, total_deadline, total_up) = (c.index + 1, c.total_deadline, c.total_up);
+        let mut effects = vec![Effect::Record(outcome)];
+        if total_up || total_deadline.is_some_and(|d| now >= d) {
+            effects.extend(self.finish(FinishReason::TotalTimeUp));
+        } else {
+            effects.extend(self.ask(next, now, total_deadline));
+        }
+        effects
+    }
+
+    fn finish(&mut self, reason: FinishReason) -> Vec<Effect> {
+        self.state = State::Finished;
+        vec![Effect::Finish(reason)]
+    }
+}
+
+/// The clock moved: warnings, and the hard stop when time is up.
+fn tick(c: &mut Current, plan: &Plan, now: Duration) -> Vec<Effect> {
+    if c.paused_since.is_some() || c.stopping {
+        return Vec::new();
+    }
+    let mut effects = Vec::new();
+    let left = c.deadline.map(|d| d.saturating_sub(now));
+    let total_left = c.total_deadline.map(|d| d.saturating_sub(now));
+    let budget = plan.questions[c.index].budget;
+    if let (Some(left), Some(budget)) = (left, budget) {
+        // Only the most urgent threshold crossed is shown; thresholds at or above the budget never.
+        let crossed: Vec<usize> = (0..WARN_AT.len())
+            .filter(|&i| {
+                !c.warned[i] && WARN_AT[i] < budget && left <= WARN_AT[i] && !left.is_zero()
+            })
+            .collect();
+        if let Some(&last) = crossed.last() {
+            for i in crossed {
+                c.warned[i] = true;
+            }
+            effects.push(Effect::Warn {
+                index: c.index,
+                remaining: left.min(WARN_AT[last]),
+            });
+        }
+    }
+    if let Some(total_left) = total_left
+        && !c.warned_total
+        && total_left <= WARN_AT[0]
+        && !total_left.is_zero()
+        && left.is_none_or(|l| l > total_left)
+        && plan.total.is_some_and(|t| t > WARN_AT[0])
+    {
+        c.warned_total = true;
+        effects.push(Effect::Warn {
+            index: c.index,
+            remaining: total_left,
+        });
+    }
+    let question_up = c.deadline.is_some_and(|d| now >= d);
+    let total_up = c.total_deadline.is_some_and(|d| now >= d);
+    if total_up {
+        c.total_up = true;
+    }
+    if question_up || total_up {
+        if plan.hard_stop || total_up {
+            c.stopping = true;
+            effects.push(Effect::HardStop { index: c.index });
+        } else if !c.late_notice {
+            c.late_notice = true;
+            effects.push(Effect::Notice("time is up for this question: finish your answer and submit it (it will be marked late)".into()));
+        }
+    }
+    effects
+}
