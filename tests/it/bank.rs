@@ -1,1 +1,247 @@
-//! `viva bank …` as a user runs it.
+//! `viva bank …` as a user runs it: import of the real sources, the committed bank equal to a
+//! fresh import, validation with file:line, bad input with clear messages.
+
+use std::path::{Path, PathBuf};
+
+use crate::util::{Workspace, ok, text};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn sources() -> Vec<String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("question_bank/sources"))
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    files.sort();
+    files.iter().map(|p| p.display().to_string()).collect()
+}
+
+fn toml_files(dir: &Path) -> Vec<(String, String)> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(p).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_committed_bank_equals_a_fresh_import() {
+    let ws = Workspace::new();
+    let out_dir = ws.path().join("fresh");
+    let mut args = vec!["bank", "import", "--out", out_dir.to_str().unwrap()];
+    let srcs = sources();
+    args.extend(srcs.iter().map(String::as_str));
+    ok(&ws.run(&args, ""));
+    let fresh = toml_files(&out_dir);
+    let committed = toml_files(&root().join("question_bank"));
+    assert_eq!(
+        fresh.iter().map(|f| &f.0).collect::<Vec<_>>(),
+        committed.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    for ((name, a), (_, b)) in fresh.iter().zip(&committed) {
+        assert!(
+            a == b,
+            "question_bank/{name} differs from a fresh import: run `viva bank import question_bank/sources/*`"
+        );
+    }
+    // Importing again over an existing bank changes nothing (ids kept, byte-identical).
+    ok(&ws.run(&args, ""));
+    assert_eq!(toml_files(&out_dir), fresh);
+}
+
+#[test]
+fn all_five_documents_import_with_their_counts() {
+    let ws = Workspace::new();
+    let mut args = vec!["bank", "import", "--dry-run", "--json"];
+    let srcs = sources();
+    args.extend(srcs.iter().map(String::as_str));
+    let (stdout, _) = ok(&ws.run(&args, ""));
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let docs = report["documents"].as_array().unwrap();
+    let counts: Vec<usize> = docs
+        .iter()
+        .map(|d| d["questions"].as_array().unwrap().len())
+        .collect();
+    assert_eq!(counts[0], 20);
+    assert!((440..=500).contains(&counts[1]), "001: {}", counts[1]);
+    assert_eq!(counts[2], 28);
+    assert_eq!(counts[3], 97);
+    assert_eq!(counts[4], 16);
+    assert!(counts.iter().sum::<usize>() >= 580);
+    for d in docs {
+        assert!(d["shape"].is_string());
+        let q = &d["questions"][0];
+        for field in ["question", "answer", "section", "difficulty", "line"] {
+            assert!(q.get(field).is_some(), "{field} in {q}");
+        }
+    }
+}
+
+#[test]
+fn stats_json_has_the_documented_fields() {
+    let ws = Workspace::new();
+    let (stdout, _) = ok(&ws.run(&["bank", "stats", "--json"], ""));
+    let s: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let questions = s["questions"].as_u64().unwrap();
+    let raw = s["raw_questions"].as_u64().unwrap();
+    assert!(raw >= 580, "raw {raw}");
+    assert!(questions < raw, "duplicates grouped: {questions} < {raw}");
+    for field in [
+        "by_topic",
+        "by_difficulty",
+        "by_source",
+        "with_reference",
+        "with_key_points",
+    ] {
+        assert!(!s[field].is_null(), "{field}");
+    }
+    assert!(s["by_topic"].as_object().unwrap().len() >= 12);
+    assert_eq!(
+        s["by_source"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|v| v.as_u64().unwrap())
+            .sum::<u64>(),
+        raw
+    );
+}
+
+#[test]
+fn the_bank_holds_no_mojibake() {
+    for (name, text) in toml_files(&root().join("question_bank")) {
+        if let Some((offset, marker)) = viva::bank::repair::find_mojibake(&text) {
+            let line = text[..offset].matches('\n').count() + 1;
+            panic!("question_bank/{name}:{line}: mojibake `{marker}`");
+        }
+    }
+}
+
+#[test]
+fn validate_passes_on_the_committed_bank_and_fails_with_file_line_on_broken_copies() {
+    let ws = Workspace::new();
+    let (_, stderr) = ok(&ws.run(
+        &[
+            "bank",
+            "validate",
+            root().join("question_bank").to_str().unwrap(),
+        ],
+        "",
+    ));
+    assert!(stderr.contains("no problems"), "{stderr}");
+
+    let broken = ws.path().join("broken");
+    std::fs::create_dir(&broken).unwrap();
+    let files = toml_files(&root().join("question_bank"));
+    let (name, text) = &files[0];
+    // An unknown difficulty, a missing question and a duplicate id.
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let d = lines
+        .iter()
+        .position(|l| l.starts_with("difficulty = "))
+        .unwrap();
+    lines[d] = "difficulty = \"brutal\"".into();
+    let q = lines
+        .iter()
+        .rposition(|l| l.starts_with("question = "))
+        .unwrap();
+    lines.remove(q);
+    std::fs::write(broken.join(name), lines.join("\n")).unwrap();
+    std::fs::write(broken.join("zz-copy.toml"), text).unwrap();
+    let out = ws.run(&["bank", "validate", broken.to_str().unwrap()], "");
+    assert!(!out.status.success());
+    let err = text_of(&out);
+    assert!(
+        err.contains(&format!("{name}:{}: unknown difficulty `brutal`", d + 1)),
+        "{err}"
+    );
+    assert!(err.contains("question is missing `question`"), "{err}");
+    assert!(
+        err.contains("zz-copy.toml:") && err.contains("duplicate id"),
+        "{err}"
+    );
+}
+
+fn text_of(out: &std::process::Output) -> String {
+    text(&out.stderr)
+}
+
+#[test]
+fn bad_input_gets_clear_messages_and_writes_nothing() {
+    let ws = Workspace::new();
+    let d = ws.path();
+    std::fs::write(d.join("empty.md"), "").unwrap();
+    std::fs::write(d.join("binary.bin"), [0u8, 159, 146, 150, 0, 1, 2, 3, 0, 0]).unwrap();
+    std::fs::write(
+        d.join("latin1.md"),
+        b"### 1. What is caf\xe9?\nAn answer.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("prose.md"),
+        "Just some prose.\n\nNo questions in here at all.\n",
+    )
+    .unwrap();
+    let cases: &[(&str, &str)] = &[
+        ("empty.md", "empty"),
+        ("binary.bin", "binary"),
+        ("latin1.md", "UTF-8"),
+        ("prose.md", "no questions found"),
+        ("missing.md", "missing.md"),
+    ];
+    for (file, expect) in cases {
+        let out = ws.run(&["bank", "import", "--out", "out", file], "");
+        assert!(!out.status.success(), "{file} should fail");
+        let err = text(&out.stderr);
+        assert!(err.starts_with("error:"), "{file}: {err}");
+        assert!(
+            err.to_lowercase().contains(&expect.to_lowercase()),
+            "{file}: expected `{expect}` in {err}"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(!d.join("out").exists(), "nothing written for {file}");
+    }
+}
+
+#[test]
+fn list_show_and_search_find_the_gil() {
+    let ws = Workspace::new();
+    let (stdout, _) = ok(&ws.run(
+        &["bank", "search", "global", "interpreter", "lock", "--json"],
+        "",
+    ));
+    let hits: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let id = hits[0]["id"].as_str().unwrap().to_string();
+    assert!(
+        hits[0]["question"].as_str().unwrap().contains("GIL"),
+        "{hits}"
+    );
+    let (shown, _) = ok(&ws.run(&["bank", "show", &id], ""));
+    assert!(
+        shown.contains("Key points") && shown.contains("Reference answer"),
+        "{shown}"
+    );
+    let (listed, _) = ok(&ws.run(&["bank", "list", "--topic", "concurrency", "--json"], ""));
+    let list: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .all(|q| q["topic"] == "concurrency")
+    );
+    let out = ws.run(&["bank", "show", "concurrency/no-such-thing"], "");
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("no question `concurrency/no-such-thing`"));
+}
