@@ -4,10 +4,17 @@
 //! structure, and returns every question found plus every block it skipped, with 1-based line
 //! numbers into `text`. `read_document(path)` is the thin I/O wrapper that rejects empty,
 //! binary, non-UTF-8 and oversized files with a typed error, and repairs mojibake.
-//!
-//! HELPER-OWNED: implemented by the importer work item.
+
+mod flattened;
+mod generic;
+mod read;
+#[cfg(test)]
+mod tests;
+pub mod text;
 
 use serde::Serialize;
+
+pub use read::{ImportError, MAX_BYTES, decode, read_document};
 
 use super::Difficulty;
 
@@ -27,6 +34,8 @@ pub enum Shape {
     PlainNotes,
     /// A numbered list of questions (`1. …?`), answers indented or following.
     NumberedList,
+    /// HTML collapsible blocks: `<details><summary>Question</summary> answer </details>`.
+    HtmlDetails,
 }
 
 impl Shape {
@@ -38,6 +47,7 @@ impl Shape {
             Shape::FlattenedWeb => "flattened-web",
             Shape::PlainNotes => "plain-notes",
             Shape::NumberedList => "numbered-list",
+            Shape::HtmlDetails => "html-details",
         }
     }
 }
@@ -73,28 +83,46 @@ pub struct ParsedDocument {
 }
 
 /// Parses a (repaired) document. Never panics.
-pub fn parse(_text: &str) -> ParsedDocument {
+pub fn parse(text: &str) -> ParsedDocument {
+    let lines: Vec<&str> = text.lines().collect();
+    let flattened = lines
+        .iter()
+        .filter(|l| flattened::count_line(l).is_some())
+        .count();
+    let (shape, (questions, skipped)) = if flattened >= 2 {
+        (Shape::FlattenedWeb, flattened::parse(&lines))
+    } else {
+        // `# comment` lines are common in plain notes with code: only deeper headings count.
+        let markdown = lines
+            .iter()
+            .filter(|l| text::heading(l).is_some_and(|(level, _)| level >= 2))
+            .count()
+            >= 2
+            || lines.iter().any(|l| text::is_fence(l));
+        let census = generic::census(&lines);
+        let opts = generic::Options {
+            detect_code: !markdown,
+            plain_titles: !markdown,
+        };
+        let structured = census.heading_questions + census.bold_questions + census.summaries;
+        let shape = if census.prefixed >= 2 && census.prefixed >= structured {
+            Shape::PlainNotes
+        } else if census.difficulty_marks >= 2 {
+            Shape::MarkdownDifficulty
+        } else if census.answer_markers >= 2 {
+            Shape::MarkdownAnswerMarker
+        } else if census.summaries >= 2 && census.summaries >= census.heading_questions {
+            Shape::HtmlDetails
+        } else if structured >= 2 {
+            Shape::MarkdownHeadings
+        } else {
+            Shape::NumberedList
+        };
+        (shape, generic::parse(&lines, opts))
+    };
     ParsedDocument {
-        shape: Shape::MarkdownHeadings,
-        questions: Vec::new(),
-        skipped: Vec::new(),
+        shape,
+        questions,
+        skipped,
     }
-}
-
-/// Errors reading a document (stub until the importer lands).
-#[derive(Debug, thiserror::Error)]
-pub enum ImportError {
-    #[error("cannot read `{}`: {source}", path.display())]
-    Read {
-        path: std::path::PathBuf,
-        source: std::io::Error,
-    },
-}
-
-/// Reads a document, rejecting what cannot be text, and repairs mojibake.
-pub fn read_document(path: &std::path::Path) -> Result<String, ImportError> {
-    std::fs::read_to_string(path).map_err(|source| ImportError::Read {
-        path: path.to_path_buf(),
-        source,
-    })
 }
