@@ -19,6 +19,7 @@ pub mod repl;
 pub mod session;
 pub mod transcript;
 pub mod ui;
+pub mod words;
 
 use clap::Parser;
 

@@ -1,8 +1,219 @@
-//! Distilling key points (2–8 short statements a good answer covers) from a reference answer.
+//! Distilling key points — 2 to 8 short statements a good answer covers — from a reference
+//! answer in Markdown.
 //!
-//! HELPER-OWNED: implemented by the classify/dedupe/distil work item.
+//! Candidates are the answer's bullet items and the sentences of its paragraphs; code blocks,
+//! tables and headings are left out. The first prose sentence (usually the definition) comes
+//! first, then bullets in order, then other sentences, until there are enough; each point is
+//! stripped of Markdown, cut at a clause boundary past ~160 characters, and must carry at least
+//! two content words not all taken from the question. Near-duplicates are dropped.
+
+use crate::words;
+
+const MAX_POINTS: usize = 8;
+const MAX_CHARS: usize = 160;
 
 /// Key points for a reference answer; empty only when the answer has no substance.
-pub fn key_points(_question: &str, _answer: &str) -> Vec<String> {
-    Vec::new()
+pub fn key_points(question: &str, answer: &str) -> Vec<String> {
+    let (first, bullets, sentences) = candidates(answer);
+    let q_words = words::topic_words(question);
+    let mut points: Vec<String> = Vec::new();
+    let mut push = |text: &str, points: &mut Vec<String>| {
+        let p = shorten(&plain(text));
+        if points.len() >= MAX_POINTS || !substantive(&p, &q_words) {
+            return;
+        }
+        let content = words::content(&p);
+        let duplicate = points.iter().any(|existing| {
+            let e = words::content(existing);
+            let shared = content.iter().filter(|w| e.contains(w)).count();
+            shared * 10 >= content.len().min(e.len()).max(1) * 8
+        });
+        if !duplicate {
+            points.push(p);
+        }
+    };
+    if let Some(first) = &first {
+        push(first, &mut points);
+    }
+    for b in &bullets {
+        push(b, &mut points);
+    }
+    if points.len() < 4 {
+        for s in &sentences {
+            if points.len() >= 5 {
+                break;
+            }
+            push(s, &mut points);
+        }
+    }
+    if points.len() < 2 {
+        let clauses = fallback(answer, &q_words);
+        if clauses.len() >= 2 {
+            return clauses;
+        }
+    }
+    points
+}
+
+/// With too little structure, the first clauses of the answer as points.
+fn fallback(answer: &str, q_words: &[String]) -> Vec<String> {
+    let text: String = prose_lines(answer).join(" ");
+    let clauses: Vec<String> = text
+        .split([';', ','])
+        .map(|c| shorten(&plain(c)))
+        .filter(|c| substantive(c, q_words))
+        .take(4)
+        .collect();
+    if clauses.len() >= 2 { clauses } else { Vec::new() }
+}
+
+/// A point worth asking for: at least two content words, not all from the question.
+fn substantive(point: &str, q_words: &[String]) -> bool {
+    let content = words::content(point);
+    let new = content.iter().filter(|w| !q_words.contains(w)).count();
+    content.len() >= 2 && new >= 1 && point.split_whitespace().count() >= 3 && !point.ends_with(':')
+}
+
+/// Lines of the answer outside code fences and tables.
+fn prose_lines(answer: &str) -> Vec<&str> {
+    let mut in_fence = false;
+    answer
+        .lines()
+        .filter(|l| {
+            let t = l.trim_start();
+            if t.starts_with("```") || t.starts_with("~~~") {
+                in_fence = !in_fence;
+                return false;
+            }
+            !in_fence && !t.starts_with('|') && !t.starts_with('#') && !t.starts_with(">>>")
+        })
+        .collect()
+}
+
+fn bullet(line: &str) -> Option<&str> {
+    let t = line.trim_start();
+    for b in ["- ", "* ", "• ", "+ "] {
+        if let Some(rest) = t.strip_prefix(b) {
+            return Some(rest);
+        }
+    }
+    let digits = t.chars().take_while(|c| c.is_ascii_digit()).count();
+    if digits > 0 && digits < 3 {
+        return t[digits..].strip_prefix(". ").or_else(|| t[digits..].strip_prefix(") "));
+    }
+    None
+}
+
+/// (first prose sentence, bullet items, other sentences).
+fn candidates(answer: &str) -> (Option<String>, Vec<String>, Vec<String>) {
+    let mut bullets = Vec::new();
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for line in prose_lines(answer) {
+        if let Some(b) = bullet(line) {
+            bullets.push(b.to_string());
+            continue;
+        }
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                paragraphs.push(std::mem::take(&mut current));
+            }
+        } else {
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(line.trim());
+        }
+    }
+    if !current.is_empty() {
+        paragraphs.push(current);
+    }
+    let mut sentences: Vec<String> = paragraphs.iter().flat_map(|p| split_sentences(p)).collect();
+    let first = (!sentences.is_empty()).then(|| sentences.remove(0));
+    (first, bullets, sentences)
+}
+
+/// Splits at `. `, `? `, `! ` not after an abbreviation.
+fn split_sentences(p: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = p.as_bytes();
+    for i in 0..bytes.len().saturating_sub(1) {
+        if matches!(bytes[i], b'.' | b'?' | b'!') && bytes[i + 1] == b' ' {
+            let before = &p[start..i];
+            let last_word = before.rsplit(' ').next().unwrap_or("");
+            if ["e.g", "i.e", "etc", "vs", "Mr", "Dr"].contains(&last_word) || last_word.len() == 1 {
+                continue;
+            }
+            out.push(p[start..=i].trim().to_string());
+            start = i + 2;
+        }
+    }
+    if start < p.len() {
+        out.push(p[start..].trim().to_string());
+    }
+    out.into_iter().filter(|s| !s.is_empty()).collect()
+}
+
+/// Markdown and decoration stripped: `**`, backticks kept as plain text, leading emoji/arrows,
+/// `Answer:` labels.
+fn plain(text: &str) -> String {
+    let t = text.replace("**", "").replace("__", "");
+    let t = t.trim().trim_start_matches(|c: char| !c.is_alphanumeric() && c != '`' && c != '(' && c != '_' && c != '@');
+    let t = t.strip_prefix("Answer:").unwrap_or(t).trim();
+    t.trim_end_matches(':').trim().to_string()
+}
+
+/// Cuts a long point at a clause boundary before [`MAX_CHARS`].
+fn shorten(text: &str) -> String {
+    if text.chars().count() <= MAX_CHARS {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(MAX_CHARS).collect();
+    let at = [" — ", "; ", ", ", " (", ": ", " - "].iter().filter_map(|sep| cut.rfind(sep)).filter(|i| *i > 40).max();
+    match at {
+        Some(i) => cut[..i].trim_end_matches([',', ';', ':']).to_string(),
+        None => cut[..cut.rfind(' ').unwrap_or(cut.len())].to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bullets_become_points_after_the_definition() {
+        let answer = "The GIL is a mutex (Mutual Exclusion Lock) that protects access to Python objects, preventing multiple threads from executing Python bytecode simultaneously. This means:\n- CPU-bound operations don't benefit from multi-threading\n- I/O-bound operations can still benefit from threading (GIL released during I/O)\n- Use `multiprocessing` for CPU-bound parallelism or async/await for I/O-bound concurrency\n- Libraries like NumPy release the GIL for performance-critical operations";
+        let points = key_points("Explain the Global Interpreter Lock (GIL) and its implications", answer);
+        assert_eq!(
+            points,
+            vec![
+                "The GIL is a mutex (Mutual Exclusion Lock) that protects access to Python objects, preventing multiple threads from executing Python bytecode simultaneously.",
+                "CPU-bound operations don't benefit from multi-threading",
+                "I/O-bound operations can still benefit from threading (GIL released during I/O)",
+                "Use `multiprocessing` for CPU-bound parallelism or async/await for I/O-bound concurrency",
+                "Libraries like NumPy release the GIL for performance-critical operations",
+            ]
+        );
+    }
+
+    #[test]
+    fn prose_answers_give_sentence_points() {
+        let answer = "A closure is a function that captures variables from its enclosing scope. The captured variables persist after the outer function returns. Closures are used in decorators, callbacks and factory functions.";
+        let points = key_points("What is a closure?", answer);
+        assert_eq!(points.len(), 3);
+        assert_eq!(points[0], "A closure is a function that captures variables from its enclosing scope.");
+    }
+
+    #[test]
+    fn code_only_answers_give_no_points() {
+        assert!(key_points("Show a decorator", "```python\ndef deco(f):\n    return f\n```").is_empty());
+    }
+
+    #[test]
+    fn long_points_are_cut_at_a_clause() {
+        let long = format!("- {}", "Connection pooling keeps database connections open for reuse, which avoids the handshake cost, reduces latency under load, and protects the database from connection storms when traffic spikes suddenly");
+        let points = key_points("Why pool connections?", &format!("Pools reuse connections between requests.\n{long}"));
+        assert!(points.iter().all(|p| p.chars().count() <= MAX_CHARS), "{points:?}");
+    }
 }
