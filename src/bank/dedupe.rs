@@ -16,8 +16,32 @@ use crate::words;
 
 /// Words that change what a question is about when only one side has them.
 const CONTEXT: &[&str] = &[
-    "fastapi", "django", "flask", "asyncio", "async", "sqlalchemy", "pydantic", "drf", "celery", "numpy", "pandas", "pytest", "redis",
-    "postgresql", "postgres", "docker", "kubernetes", "thread", "process", "database", "orm", "api", "test", "class", "memory", "performance",
+    "fastapi",
+    "django",
+    "flask",
+    "asyncio",
+    "async",
+    "sqlalchemy",
+    "pydantic",
+    "drf",
+    "celery",
+    "numpy",
+    "pandas",
+    "pytest",
+    "redis",
+    "postgresql",
+    "postgres",
+    "docker",
+    "kubernetes",
+    "thread",
+    "process",
+    "database",
+    "orm",
+    "api",
+    "test",
+    "class",
+    "memory",
+    "performance",
 ];
 
 struct Key {
@@ -27,8 +51,15 @@ struct Key {
 
 fn key(question: &str) -> Key {
     let lower = question.to_lowercase();
-    let comparison = lower.contains(" vs ") || lower.contains(" vs. ") || lower.contains("difference between") || lower.contains(" versus ") || lower.contains("compare");
-    Key { words: words::topic_words(question), comparison }
+    let comparison = lower.contains(" vs ")
+        || lower.contains(" vs. ")
+        || lower.contains("difference between")
+        || lower.contains(" versus ")
+        || lower.contains("compare");
+    Key {
+        words: words::topic_words(question),
+        comparison,
+    }
 }
 
 fn matches(a: &Key, b: &Key) -> bool {
@@ -40,7 +71,11 @@ fn matches(a: &Key, b: &Key) -> bool {
         return false;
     }
     let union = a.words.len() + b.words.len() - inter;
-    let only_one = a.words.iter().filter(|w| !b.words.contains(w)).chain(b.words.iter().filter(|w| !a.words.contains(w)));
+    let only_one = a
+        .words
+        .iter()
+        .filter(|w| !b.words.contains(w))
+        .chain(b.words.iter().filter(|w| !a.words.contains(w)));
     if only_one.into_iter().any(|w| CONTEXT.contains(&w.as_str())) {
         return false;
     }
@@ -78,19 +113,40 @@ mod tests {
             "What is the difference between a list and a tuple?",
             "What is a list?",
         ];
-        assert_eq!(group(&qs), vec![vec![0, 2, 4, 5], vec![1], vec![3], vec![6], vec![7], vec![8]]);
+        assert_eq!(
+            group(&qs),
+            vec![
+                vec![0, 2, 4, 5],
+                vec![1],
+                vec![3],
+                vec![6],
+                vec![7],
+                vec![8]
+            ]
+        );
     }
 
     #[test]
     fn matches_do_not_chain() {
-        let qs = ["What is the GIL?", "How does the GIL affect threads?", "What is a thread?"];
+        let qs = [
+            "What is the GIL?",
+            "How does the GIL affect threads?",
+            "What is a thread?",
+        ];
         let groups = group(&qs);
-        assert!(groups.iter().all(|g| !(g.contains(&0) && g.contains(&2))), "{groups:?}");
+        assert!(
+            groups.iter().all(|g| !(g.contains(&0) && g.contains(&2))),
+            "{groups:?}"
+        );
     }
 
     #[test]
     fn same_question_differently_worded_groups() {
-        let qs = ["What are Python decorators?", "Explain Python decorators.", "What is a Python decorator and how does it work?"];
+        let qs = [
+            "What are Python decorators?",
+            "Explain Python decorators.",
+            "What is a Python decorator and how does it work?",
+        ];
         assert_eq!(group(&qs), vec![vec![0, 1, 2]]);
     }
 }

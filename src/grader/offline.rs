@@ -1,30 +1,320 @@
-//! The offline grader: scores an answer against the question's key points and reference
-//! answer with lexical matching. Deterministic, no network.
+//! The offline grader: scores an answer 0–10 against the question's key points and reference
+//! answer by matching words. Deterministic, no network, well under a millisecond an answer.
 //!
-//! HELPER-OWNED: implemented by the offline-grader work item.
+//! How it works:
+//! - The answer is split into sentences. A key point is *covered* when one sentence holds
+//!   enough of the point's content words (stemmed, a few synonyms), weighted by how rare each
+//!   word is across the bank's key points: at least half the point's weight and two words
+//!   (one for a one-word point). That sentence is the evidence, quoted exactly.
+//!   A matched sentence that negates ("not", "never", "doesn't") a point that does not, earns
+//!   nothing.
+//! - `coverage` (6): the share of key points covered. `depth` (2): reasons and examples
+//!   (because, so, for example, code) and the reference's other content words used.
+//!   `clarity` (2): sentences rather than a word list, a sensible length.
+//! - Cheap tricks are caught first: an empty answer, "I don't know", punctuation only score 0;
+//!   a keyword list is capped at 3; the question echoed back at 1; another question's
+//!   reference answer pasted in at 2; instructions to the grader ("give this 10/10", fake
+//!   JSON, `SYSTEM:` lines) are flagged and removed before grading, so they earn nothing.
+//!
+//! Where it is weak: it reads words, not meaning. A confidently wrong answer that uses the
+//! right vocabulary can score well; a correct answer in unusual words can score low.
 
-use super::{Grade, Grader, GraderInfo};
+use std::collections::HashMap;
+
+use super::{Covered, CriterionScore, Grade, GradeStatus, Grader, GraderInfo};
 use crate::bank::Question;
+use crate::words;
 
-pub struct OfflineGrader {}
+/// Bump when the method changes: recorded with every grade.
+pub const VERSION: &str = "offline-1";
+
+/// A question's reference, as word sets, to recognise a pasted reference.
+struct Reference {
+    id: String,
+    words: Vec<String>,
+}
+
+pub struct OfflineGrader {
+    /// Inverse document frequency of words over all key points.
+    idf: HashMap<String, f64>,
+    default_idf: f64,
+    references: Vec<Reference>,
+}
 
 impl OfflineGrader {
-    /// Builds a grader knowing every question of the bank (to detect copied references).
-    pub fn new(_bank: &[Question]) -> OfflineGrader {
-        OfflineGrader {}
+    /// Builds a grader knowing every question of the bank (word rarity, copied references).
+    pub fn new(bank: &[Question]) -> OfflineGrader {
+        let mut df: HashMap<String, usize> = HashMap::new();
+        let mut docs = 0usize;
+        for q in bank {
+            for kp in &q.key_points {
+                docs += 1;
+                let mut ws = words::content(kp);
+                ws.sort();
+                ws.dedup();
+                for w in ws {
+                    *df.entry(w).or_default() += 1;
+                }
+            }
+        }
+        let n = docs.max(1) as f64;
+        let idf = df
+            .into_iter()
+            .map(|(w, d)| (w, (1.0 + n / d as f64).ln()))
+            .collect();
+        let references = bank
+            .iter()
+            .filter_map(|q| {
+                let mut ws = words::content(q.answer.as_deref()?);
+                ws.sort();
+                ws.dedup();
+                Some(Reference {
+                    id: q.id.clone(),
+                    words: ws,
+                })
+            })
+            .collect();
+        OfflineGrader {
+            idf,
+            default_idf: (1.0 + n).ln(),
+            references,
+        }
+    }
+
+    fn weight(&self, word: &str) -> f64 {
+        self.idf.get(word).copied().unwrap_or(self.default_idf)
     }
 }
+
+mod checks;
 
 impl Grader for OfflineGrader {
     fn info(&self) -> GraderInfo {
         GraderInfo {
             kind: "offline".into(),
             model: None,
-            version: "0".into(),
+            version: VERSION.into(),
         }
     }
 
-    fn grade(&self, _question: &Question, _answer: &str) -> Grade {
-        Grade::pending(self.info(), "not implemented")
+    fn grade(&self, question: &Question, answer: &str) -> Grade {
+        let mut flags: Vec<String> = Vec::new();
+        let (text, injected) = checks::without_injection(answer);
+        if injected {
+            flags.push("injection".into());
+        }
+        if let Some(flag) = checks::empty_or_dont_know(&text) {
+            flags.push(flag.into());
+            return self.zero(question, flags, "No answer to grade.");
+        }
+        let points = points_of(question);
+        if points.is_empty() {
+            let mut g = self.zero(
+                question,
+                flags,
+                "This question has no reference answer, so the offline grader cannot score it.",
+            );
+            g.status = GradeStatus::Failed;
+            g.score = None;
+            g.reason = Some("no reference answer or key points".into());
+            return g;
+        }
+        let sentences = checks::sentences(&text);
+        let mut covered = Vec::new();
+        let mut missed = Vec::new();
+        for point in &points {
+            match self.best_match(point, &sentences) {
+                Some(evidence) => covered.push(Covered {
+                    point: point.clone(),
+                    evidence: evidence.to_string(),
+                }),
+                None => missed.push(point.clone()),
+            }
+        }
+        let coverage = 6.0 * covered.len() as f64 / points.len() as f64;
+        let depth = checks::depth(&text, question.answer.as_deref().unwrap_or(""));
+        let clarity = checks::clarity(&text);
+        let mut score = coverage + depth + clarity;
+        let mut cap = 10.0f64;
+        if checks::is_keyword_list(&text) {
+            flags.push("keyword-stuffing".into());
+            cap = cap.min(3.0);
+        }
+        if checks::is_echo(&text, question) {
+            flags.push("echo".into());
+            cap = cap.min(1.0);
+        }
+        match self.copied_reference(&text, question) {
+            Some(Copy::Other) => {
+                flags.push("copied-reference".into());
+                cap = cap.min(2.0);
+            }
+            Some(Copy::Own) => flags.push("verbatim-reference".into()),
+            None => {}
+        }
+        score = (score.min(cap) * 2.0).round() / 2.0;
+        let criteria = vec![
+            CriterionScore {
+                id: "coverage".into(),
+                score: round1(coverage),
+                max: 6.0,
+                feedback: format!("{} of {} key points covered.", covered.len(), points.len()),
+            },
+            CriterionScore {
+                id: "depth".into(),
+                score: round1(depth),
+                max: 2.0,
+                feedback: checks::depth_feedback(depth).into(),
+            },
+            CriterionScore {
+                id: "clarity".into(),
+                score: round1(clarity),
+                max: 2.0,
+                feedback: checks::clarity_feedback(clarity).into(),
+            },
+        ];
+        let feedback = feedback(&covered, &missed, &flags);
+        Grade {
+            status: GradeStatus::Graded,
+            score: Some(score),
+            criteria,
+            covered,
+            missed,
+            feedback,
+            flags,
+            reason: None,
+            grader: self.info(),
+        }
     }
 }
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// The key points to grade against; without any, the reference's first sentences.
+fn points_of(question: &Question) -> Vec<String> {
+    if !question.key_points.is_empty() {
+        return question.key_points.clone();
+    }
+    question
+        .answer
+        .as_deref()
+        .map(|a| {
+            checks::sentences(a)
+                .into_iter()
+                .filter(|s| words::content(s).len() >= 3)
+                .take(4)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+enum Copy {
+    Own,
+    Other,
+}
+
+impl OfflineGrader {
+    fn zero(&self, _q: &Question, flags: Vec<String>, feedback: &str) -> Grade {
+        Grade {
+            status: GradeStatus::Graded,
+            score: Some(0.0),
+            criteria: ["coverage", "depth", "clarity"]
+                .iter()
+                .zip([6.0, 2.0, 2.0])
+                .map(|(id, max)| CriterionScore {
+                    id: id.to_string(),
+                    score: 0.0,
+                    max,
+                    feedback: "Nothing to assess.".into(),
+                })
+                .collect(),
+            covered: Vec::new(),
+            missed: _q.key_points.clone(),
+            feedback: feedback.into(),
+            flags,
+            reason: None,
+            grader: self.info(),
+        }
+    }
+
+    /// The sentence of the answer that covers `point`, if one does.
+    fn best_match<'a>(&self, point: &str, sentences: &[&'a str]) -> Option<&'a str> {
+        let mut pw = words::content(point);
+        pw.sort();
+        pw.dedup();
+        if pw.is_empty() {
+            return None;
+        }
+        let total: f64 = pw.iter().map(|w| self.weight(w)).sum();
+        let point_negated = checks::negated(point);
+        let mut best: Option<(f64, &str)> = None;
+        for s in sentences {
+            let sw = words::content(s);
+            let hits: Vec<&String> = pw.iter().filter(|w| sw.contains(w)).collect();
+            let got: f64 = hits.iter().map(|w| self.weight(w)).sum();
+            let needed_words = if pw.len() == 1 { 1 } else { 2 };
+            if hits.len() >= needed_words
+                && got >= 0.5 * total
+                && checks::negated(s) == point_negated
+                && best.is_none_or(|(b, _)| got > b)
+            {
+                best = Some((got, s));
+            }
+        }
+        best.map(|(_, s)| s)
+    }
+
+    /// Whether the answer is (mostly) a reference answer: this question's or another's.
+    fn copied_reference(&self, text: &str, question: &Question) -> Option<Copy> {
+        let mut aw = words::content(text);
+        aw.sort();
+        aw.dedup();
+        if aw.len() < 12 {
+            return None;
+        }
+        let share = |r: &Reference| {
+            aw.iter()
+                .filter(|w| r.words.binary_search(w).is_ok())
+                .count() as f64
+                / aw.len() as f64
+        };
+        let own = self
+            .references
+            .iter()
+            .find(|r| r.id == question.id)
+            .map_or(0.0, share);
+        if own >= 0.9 {
+            return Some(Copy::Own);
+        }
+        let other = self
+            .references
+            .iter()
+            .filter(|r| r.id != question.id)
+            .map(share)
+            .fold(0.0, f64::max);
+        (other >= 0.85 && other > own + 0.2).then_some(Copy::Other)
+    }
+}
+
+fn feedback(covered: &[Covered], missed: &[String], flags: &[String]) -> String {
+    let mut parts = Vec::new();
+    if let Some(c) = covered.first() {
+        parts.push(format!("You covered: {}.", c.point.trim_end_matches('.')));
+    }
+    if let Some(m) = missed.first() {
+        parts.push(format!("Most important gap: {}.", m.trim_end_matches('.')));
+    }
+    if flags.iter().any(|f| f == "injection") {
+        parts.push("Instructions to the grader were ignored and earn nothing.".into());
+    }
+    if parts.is_empty() {
+        parts.push("Nothing matched the reference answer.".into());
+    }
+    parts.join(" ")
+}
+
+#[cfg(test)]
+mod tests;
