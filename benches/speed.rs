@@ -29,20 +29,13 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
 
 fn row(name: &str, value: Duration, target: Duration) {
     let ok = if value <= target { "✅" } else { "❌" };
-    println!(
-        "| {name} | {:.2} ms | < {:.0} ms | {ok} |",
-        value.as_secs_f64() * 1e3,
-        target.as_secs_f64() * 1e3
-    );
+    println!("| {name} | {:.2} ms | < {:.0} ms | {ok} |", value.as_secs_f64() * 1e3, target.as_secs_f64() * 1e3);
 }
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let sources = root.join("question_bank/sources");
-    let mut files: Vec<_> = std::fs::read_dir(&sources)
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
+    let mut files: Vec<_> = std::fs::read_dir(&sources).unwrap().filter_map(|e| e.ok().map(|e| e.path())).collect();
     files.sort();
 
     println!("| figure | median | target | |");
@@ -66,11 +59,7 @@ fn main() {
     );
 
     let load = time(51, || store::load_embedded().unwrap());
-    row(
-        "load and validate the bank (embedded)",
-        load,
-        Duration::from_millis(10),
-    );
+    row("load and validate the bank (embedded)", load, Duration::from_millis(10));
 
     let bank = store::load_embedded().unwrap();
     let grader = viva::grader::offline::OfflineGrader::new(&bank.questions);
@@ -82,11 +71,7 @@ fn main() {
         i = (i + 1) % bank.questions.len();
         grader.grade(&bank.questions[i], answer)
     });
-    row(
-        "offline grade, one answer",
-        grade,
-        Duration::from_millis(10),
-    );
+    row("offline grade, one answer", grade, Duration::from_millis(10));
 
     let bin = root.join("target/release/viva");
     if bin.exists() {

@@ -37,10 +37,7 @@ where
         }
     };
     let printer = ui::Printer::new(cli.color);
-    let ctx = config::Context {
-        settings: config::Settings::resolve(&cli),
-        printer,
-    };
+    let ctx = config::Context { settings: config::Settings::resolve(&cli), printer };
     match commands::dispatch(cli.command, &ctx) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

@@ -3,83 +3,26 @@
 
 /// Function words: carry grammar, not content. Also used to tell prose from a word list.
 pub const STOPWORDS: &[&str] = &[
-    "a", "an", "the", "and", "or", "but", "if", "then", "else", "of", "to", "in", "on", "at", "by",
-    "for", "with", "from", "into", "onto", "as", "is", "are", "was", "were", "be", "been", "being",
-    "it", "its", "it's", "this", "that", "these", "those", "there", "their", "they", "them", "you",
-    "your", "we", "our", "i", "my", "me", "he", "she", "his", "her", "do", "does", "did", "doing",
-    "done", "have", "has", "had", "can", "could", "should", "would", "will", "may", "might",
-    "must", "shall", "not", "no", "so", "such", "than", "too", "very", "just", "also", "only",
-    "own", "same", "other", "some", "any", "each", "every", "all", "both", "few", "more", "most",
-    "which", "who", "whom", "what", "when", "where", "why", "how", "about", "over", "under", "up",
-    "down", "out", "off", "again", "further", "once", "here", "because", "while", "until",
-    "between", "through", "during", "before", "after", "above", "below", "via", "per", "e.g",
-    "i.e", "etc", "vs", "versus", "one", "two", "get", "gets", "got", "make", "makes", "lets",
-    "let", "way", "ways", "like",
+    "a", "an", "the", "and", "or", "but", "if", "then", "else", "of", "to", "in", "on", "at", "by", "for", "with",
+    "from", "into", "onto", "as", "is", "are", "was", "were", "be", "been", "being", "it", "its", "it's", "this",
+    "that", "these", "those", "there", "their", "they", "them", "you", "your", "we", "our", "i", "my", "me", "he",
+    "she", "his", "her", "do", "does", "did", "doing", "done", "have", "has", "had", "can", "could", "should", "would",
+    "will", "may", "might", "must", "shall", "not", "no", "so", "such", "than", "too", "very", "just", "also", "only",
+    "own", "same", "other", "some", "any", "each", "every", "all", "both", "few", "more", "most", "which", "who",
+    "whom", "what", "when", "where", "why", "how", "about", "over", "under", "up", "down", "out", "off", "again",
+    "further", "once", "here", "because", "while", "until", "between", "through", "during", "before", "after", "above",
+    "below", "via", "per", "e.g", "i.e", "etc", "vs", "versus", "one", "two", "get", "gets", "got", "make", "makes",
+    "lets", "let", "way", "ways", "like",
 ];
 
 /// Question filler: words that frame a question without saying what it is about.
 pub const FILLER: &[&str] = &[
-    "explain",
-    "describe",
-    "difference",
-    "differences",
-    "different",
-    "what's",
-    "whats",
-    "how's",
-    "python",
-    "python's",
-    "pythons",
-    "implication",
-    "implications",
-    "detail",
-    "details",
-    "affect",
-    "affects",
-    "work",
-    "works",
-    "working",
-    "use",
-    "used",
-    "using",
-    "example",
-    "examples",
-    "mean",
-    "means",
-    "meaning",
-    "concept",
-    "concepts",
-    "purpose",
-    "role",
-    "important",
-    "key",
-    "main",
-    "common",
-    "type",
-    "types",
-    "compare",
-    "comparison",
-    "define",
-    "definition",
-    "give",
-    "tell",
-    "list",
-    "name",
-    "understand",
-    "internally",
-    "python3",
-    "when",
-    "would",
-    "choose",
-    "prefer",
-    "best",
-    "practice",
-    "practices",
-    "benefit",
-    "benefits",
-    "advantage",
-    "advantages",
-    "each",
+    "explain", "describe", "difference", "differences", "different", "what's", "whats", "how's", "python", "python's",
+    "pythons", "implication", "implications", "detail", "details", "affect", "affects", "work", "works", "working",
+    "use", "used", "using", "example", "examples", "mean", "means", "meaning", "concept", "concepts", "purpose",
+    "role", "important", "key", "main", "common", "type", "types", "compare", "comparison", "define", "definition",
+    "give", "tell", "list", "name", "understand", "internally", "python3", "when", "would", "choose", "prefer", "best",
+    "practice", "practices", "benefit", "benefits", "advantage", "advantages", "each",
 ];
 
 /// Multi-word terms folded into one token before matching.
@@ -94,6 +37,7 @@ const PHRASES: &[(&str, &str)] = &[
     ("dependency injection", "depinject"),
     ("context manager", "contextmanager"),
     ("event loop", "eventloop"),
+    ("fast api", "fastapi"),
     ("i/o", "io"),
     ("cpu-bound", "cpu bound"),
     ("io-bound", "io bound"),
@@ -149,20 +93,12 @@ pub fn stem(word: &str) -> String {
         && (w.ends_with("sses") || w.ends_with("ches") || w.ends_with("shes") || w.ends_with("xes"))
     {
         w[..n - 2].to_string()
-    } else if n > 3
-        && w.ends_with('s')
-        && !w.ends_with("ss")
-        && !w.ends_with("us")
-        && !w.ends_with("is")
-    {
+    } else if n > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
         w[..n - 1].to_string()
     } else {
         w.to_string()
     };
-    SYNONYMS
-        .iter()
-        .find(|(from, _)| *from == s)
-        .map_or(s, |(_, to)| to.to_string())
+    SYNONYMS.iter().find(|(from, _)| *from == s).map_or(s, |(_, to)| to.to_string())
 }
 
 pub fn is_stopword(word: &str) -> bool {
@@ -171,24 +107,25 @@ pub fn is_stopword(word: &str) -> bool {
 
 /// Content words of `text`, stemmed, without stopwords (order kept, duplicates kept).
 pub fn content(text: &str) -> Vec<String> {
-    tokens(text)
-        .iter()
-        .filter(|w| !is_stopword(w) && w.len() > 1)
-        .map(|w| stem(w))
-        .collect()
+    tokens(text).iter().filter(|w| !is_stopword(w) && w.len() > 1).map(|w| stem(w)).collect()
 }
 
 /// Content words of a question without its framing words, as a sorted set.
 pub fn topic_words(question: &str) -> Vec<String> {
-    let mut words: Vec<String> = tokens(question)
+    let mut words = topic_words_in_order(question);
+    words.sort();
+    words.dedup();
+    words
+}
+
+/// [`topic_words`] in the order they appear (duplicates kept).
+pub fn topic_words_in_order(question: &str) -> Vec<String> {
+    tokens(question)
         .iter()
         .filter(|w| !is_stopword(w) && !FILLER.contains(&w.as_str()) && w.len() > 1)
         .map(|w| stem(w))
         .filter(|w| !FILLER.contains(&w.as_str()))
-        .collect();
-    words.sort();
-    words.dedup();
-    words
+        .collect()
 }
 
 /// Share of tokens that are function words: prose is about 0.3–0.5, a word list near 0.
@@ -216,22 +153,14 @@ mod tests {
 
     #[test]
     fn phrases_fold_and_filler_goes() {
-        assert_eq!(
-            topic_words("Explain the Global Interpreter Lock (GIL) and its implications"),
-            ["gil"]
-        );
+        assert_eq!(topic_words("Explain the Global Interpreter Lock (GIL) and its implications"), ["gil"]);
         assert_eq!(topic_words("What is the GIL?"), ["gil"]);
-        assert_eq!(
-            topic_words("How does the GIL affect FastAPI apps?"),
-            ["app", "fastapi", "gil"]
-        );
+        assert_eq!(topic_words("How does the GIL affect FastAPI apps?"), ["app", "fastapi", "gil"]);
     }
 
     #[test]
     fn prose_has_function_words_and_lists_do_not() {
-        assert!(
-            function_word_ratio("The GIL is a lock that lets only one thread run at a time.") > 0.3
-        );
+        assert!(function_word_ratio("The GIL is a lock that lets only one thread run at a time.") > 0.3);
         assert!(function_word_ratio("GIL mutex threads CPU-bound multiprocessing NumPy") < 0.1);
     }
 }

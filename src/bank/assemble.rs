@@ -17,55 +17,36 @@ pub struct Document {
 /// Builds bank entries from documents. `keep_ids` maps a source (`file:line`) or a normalised
 /// question text to an id already in use, so ids survive re-import and small edits.
 pub fn assemble(docs: &[Document], keep_ids: &HashMap<String, String>) -> Vec<Question> {
-    let raws: Vec<(&str, &RawQuestion)> = docs
-        .iter()
-        .flat_map(|d| d.parsed.questions.iter().map(move |q| (d.file.as_str(), q)))
-        .collect();
+    let raws: Vec<(&str, &RawQuestion)> =
+        docs.iter().flat_map(|d| d.parsed.questions.iter().map(move |q| (d.file.as_str(), q))).collect();
     let texts: Vec<&str> = raws.iter().map(|(_, q)| q.question.as_str()).collect();
     let groups = dedupe::group(&texts);
 
     let mut questions = Vec::with_capacity(groups.len());
     let mut used: HashSet<String> = HashSet::new();
     for group in groups {
-        let Some(best) = group
-            .iter()
-            .copied()
-            .max_by_key(|&i| (answer_quality(raws[i].1), std::cmp::Reverse(i)))
+        let Some(best) = group.iter().copied().max_by_key(|&i| (answer_quality(raws[i].1), std::cmp::Reverse(i)))
         else {
             continue;
         };
         let (file, raw) = raws[best];
-        let source = Source {
-            file: file.to_string(),
-            line: raw.line,
-        };
+        let source = Source { file: file.to_string(), line: raw.line };
         let marked = group
             .iter()
             .find_map(|&i| if i == best { raw.difficulty } else { None })
             .or_else(|| group.iter().find_map(|&i| raws[i].1.difficulty));
-        let topic =
-            classify::topic_for(&raw.question, raw.answer.as_deref(), raw.section.as_deref());
+        let topic = classify::topic_for(&raw.question, raw.answer.as_deref(), raw.section.as_deref());
         let (difficulty, difficulty_origin) = match marked {
             Some(d) => (d, DifficultyOrigin::Marked),
-            None => (
-                classify::estimate_difficulty(&raw.question, raw.answer.as_deref()),
-                DifficultyOrigin::Estimated,
-            ),
+            None => (classify::estimate_difficulty(&raw.question, raw.answer.as_deref()), DifficultyOrigin::Estimated),
         };
-        let key_points = raw
-            .answer
-            .as_deref()
-            .map(|a| distil::key_points(&raw.question, a))
-            .unwrap_or_default();
+        let key_points = raw.answer.as_deref().map(|a| distil::key_points(&raw.question, a)).unwrap_or_default();
         let mut variants: Vec<Variant> = group
             .iter()
             .filter(|&&i| i != best)
             .map(|&i| Variant {
                 question: raws[i].1.question.clone(),
-                source: Source {
-                    file: raws[i].0.to_string(),
-                    line: raws[i].1.line,
-                },
+                source: Source { file: raws[i].0.to_string(), line: raws[i].1.line },
             })
             .collect();
         variants.sort_by(|a, b| a.source.cmp(&b.source));
@@ -73,10 +54,7 @@ pub fn assemble(docs: &[Document], keep_ids: &HashMap<String, String>) -> Vec<Qu
             .chain(variants.iter().map(|v| v.source.to_string()))
             .chain(std::iter::once(normalise(&raw.question)))
             .find_map(|k| {
-                keep_ids
-                    .get(&k)
-                    .filter(|id| id.starts_with(&format!("{topic}/")) && !used.contains(*id))
-                    .cloned()
+                keep_ids.get(&k).filter(|id| id.starts_with(&format!("{topic}/")) && !used.contains(*id)).cloned()
             });
         let id = kept.unwrap_or_else(|| unique_id(topic, &raw.question, &used));
         used.insert(id.clone());
@@ -104,10 +82,7 @@ fn answer_quality(q: &RawQuestion) -> usize {
     let Some(answer) = q.answer.as_deref() else {
         return 0;
     };
-    let bullets = answer
-        .lines()
-        .filter(|l| l.trim_start().starts_with("- "))
-        .count();
+    let bullets = answer.lines().filter(|l| l.trim_start().starts_with("- ")).count();
     1 + answer.len().min(2500) + 40 * bullets.min(8)
 }
 
@@ -122,10 +97,9 @@ pub fn normalise(question: &str) -> String {
 }
 
 const SLUG_STOP: &[&str] = &[
-    "a", "an", "the", "what", "whats", "is", "are", "how", "do", "does", "you", "your", "in", "of",
-    "to", "and", "or", "for", "with", "on", "explain", "describe", "why", "when", "would", "can",
-    "could", "should", "it", "its", "s", "between", "python", "use", "used", "which", "will", "be",
-    "this", "that", "i", "we",
+    "a", "an", "the", "what", "whats", "is", "are", "how", "do", "does", "you", "your", "in", "of", "to", "and", "or",
+    "for", "with", "on", "explain", "describe", "why", "when", "would", "can", "could", "should", "it", "its", "s",
+    "between", "python", "use", "used", "which", "will", "be", "this", "that", "i", "we",
 ];
 
 /// `topic/first-five-content-words`, made unique with `-2`, `-3` … in the order seen.
@@ -136,11 +110,7 @@ fn unique_id(topic: &str, question: &str, used: &HashSet<String>) -> String {
         .take(5)
         .map(str::to_string)
         .collect();
-    let slug = if words.is_empty() {
-        "question".to_string()
-    } else {
-        words.join("-")
-    };
+    let slug = if words.is_empty() { "question".to_string() } else { words.join("-") };
     let base = format!("{topic}/{slug}");
     let mut id = base.clone();
     let mut n = 2;
@@ -152,10 +122,7 @@ fn unique_id(topic: &str, question: &str, used: &HashSet<String>) -> String {
 }
 
 /// Counts for `viva bank stats`.
-pub fn count_by<K: Ord, F: Fn(&Question) -> K>(
-    questions: &[Question],
-    key: F,
-) -> BTreeMap<K, usize> {
+pub fn count_by<K: Ord, F: Fn(&Question) -> K>(questions: &[Question], key: F) -> BTreeMap<K, usize> {
     let mut map = BTreeMap::new();
     for q in questions {
         *map.entry(key(q)).or_insert(0) += 1;
@@ -174,24 +141,13 @@ mod tests {
     use crate::bank::import::{Shape, Skipped};
 
     fn raw(q: &str, a: Option<&str>, line: usize) -> RawQuestion {
-        RawQuestion {
-            question: q.into(),
-            code: None,
-            answer: a.map(Into::into),
-            section: None,
-            difficulty: None,
-            line,
-        }
+        RawQuestion { question: q.into(), code: None, answer: a.map(Into::into), section: None, difficulty: None, line }
     }
 
     fn doc(file: &str, qs: Vec<RawQuestion>) -> Document {
         Document {
             file: file.into(),
-            parsed: ParsedDocument {
-                shape: Shape::MarkdownHeadings,
-                questions: qs,
-                skipped: Vec::<Skipped>::new(),
-            },
+            parsed: ParsedDocument { shape: Shape::MarkdownHeadings, questions: qs, skipped: Vec::<Skipped>::new() },
         }
     }
 
@@ -200,11 +156,7 @@ mod tests {
         let docs = [doc(
             "a.md",
             vec![
-                raw(
-                    "What is the difference between a list and a tuple?",
-                    Some("x"),
-                    3,
-                ),
+                raw("What is the difference between a list and a tuple?", Some("x"), 3),
                 raw("List vs tuple difference?", None, 9),
             ],
         )];
@@ -212,10 +164,7 @@ mod tests {
         let ids: Vec<&str> = first.iter().map(|q| q.id.as_str()).collect();
         assert!(ids.iter().all(|id| id.contains('/')), "{ids:?}");
         let mut keep = HashMap::new();
-        keep.insert(
-            "a.md:3".to_string(),
-            format!("{}/my-own-id", first[0].topic),
-        );
+        keep.insert("a.md:3".to_string(), format!("{}/my-own-id", first[0].topic));
         let again = assemble(&docs, &keep);
         assert_eq!(again[0].id, format!("{}/my-own-id", first[0].topic));
     }

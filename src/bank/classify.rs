@@ -1,7 +1,7 @@
 //! Topic classification and difficulty estimation for bank entries.
 //!
 //! Topics: weighted keyword scoring. Each topic has cue words (stemmed, see
-//! [`crate::words`]); a cue in the question counts 3, in the section heading 2.5, in the
+//! [`crate::words`]); a cue in the question counts 3, in the section heading 1.5, in the
 //! reference answer 0.25 (capped). The highest score wins; ties go to the topic listed first
 //! in [`super::TOPICS`]; no cue at all means `core-python`. Deliberate choices: the GIL,
 //! threads and the event loop are `concurrency`; ORM query questions inside Django
@@ -20,410 +20,121 @@ const CUES: &[(&str, &[&str])] = &[
     (
         "core-python",
         &[
-            "decorator",
-            "generator",
-            "iterator",
-            "closure",
-            "lambda",
-            "comprehension",
-            "args",
-            "kwargs",
-            "dunder",
-            "mutable",
-            "immutable",
-            "tuple",
-            "dict",
-            "dictionary",
-            "list",
-            "set",
-            "string",
-            "class",
-            "inheritance",
-            "metaclass",
-            "descriptor",
-            "property",
-            "dataclass",
-            "enum",
-            "exception",
-            "scope",
-            "legb",
-            "nonlocal",
-            "contextmanager",
-            "with",
-            "yield",
-            "walrus",
-            "slice",
-            "namespace",
-            "function",
+            "repr", "str", "magic", "statement", "feature", "java", "switch", "hash", "eq", "getattr", "getattribute",
+            "new", "del", "call", "any", "all", "builtin", "contextvar", "data", "structure", "decorator", "generator",
+            "iterator", "closure", "lambda", "comprehension", "args", "kwargs", "dunder", "mutable", "immutable",
+            "tuple", "dict", "dictionary", "list", "set", "string", "class", "inheritance", "metaclass", "descriptor",
+            "property", "dataclass", "enum", "exception", "scope", "legb", "nonlocal", "contextmanager", "with",
+            "yield", "walrus", "slice", "namespace", "function",
         ],
     ),
     (
         "internals",
         &[
-            "gc",
-            "refcount",
-            "reference",
-            "memory",
-            "bytecode",
-            "interpreter",
-            "cpython",
-            "pypy",
-            "interning",
-            "intern",
-            "slot",
-            "__slots__",
-            "frame",
-            "allocation",
-            "allocator",
-            "pymalloc",
-            "id",
-            "object",
-            "mro",
-            "compile",
-            "pyc",
-            "dis",
-            "weakref",
-            "weak",
-            "copy",
-            "deepcopy",
-            "shallow",
+            "gc", "refcount", "reference", "memory", "bytecode", "interpreter", "cpython", "pypy", "interning",
+            "intern", "slot", "__slots__", "frame", "allocation", "allocator", "pymalloc", "id", "object", "mro",
+            "compile", "pyc", "dis", "weakref", "weak", "copy", "deepcopy", "shallow",
         ],
     ),
     (
         "concurrency",
         &[
-            "gil",
-            "thread",
-            "process",
-            "async",
-            "asyncio",
-            "eventloop",
-            "coroutin",
-            "concurrency",
-            "parallelism",
-            "lock",
-            "semaphore",
-            "gather",
-            "future",
-            "executor",
-            "threadpoolexecutor",
-            "processpoolexecutor",
-            "race",
-            "deadlock",
-            "queue",
-            "celery",
-            "task",
-            "uvloop",
-            "trio",
-            "anyio",
-            "greenlet",
-            "gevent",
+            "gil", "thread", "process", "async", "asyncio", "eventloop", "coroutin", "concurrency", "parallelism",
+            "lock", "semaphore", "gather", "future", "executor", "threadpoolexecutor", "processpoolexecutor", "race",
+            "deadlock", "queue", "celery", "task", "uvloop", "trio", "anyio", "greenlet", "gevent",
         ],
     ),
     (
         "typing",
         &[
-            "typing",
-            "type",
-            "hint",
-            "annotation",
-            "mypy",
-            "generic",
-            "typevar",
-            "protocol",
-            "typeddict",
-            "literal",
-            "optional",
-            "union",
-            "pyright",
-            "overload",
-            "paramspec",
+            "typing", "type", "hint", "annotation", "mypy", "generic", "typevar", "protocol", "typeddict", "literal",
+            "optional", "union", "pyright", "overload", "paramspec",
         ],
     ),
     (
         "fastapi",
         &[
-            "fastapi",
-            "starlette",
-            "pydantic",
-            "depend",
-            "depinject",
-            "uvicorn",
-            "apirouter",
-            "backgroundtask",
-            "openapi",
-            "swagger",
-            "lifespan",
-            "basemodel",
-            "validator",
+            "fastapi", "starlette", "pydantic", "depend", "depinject", "uvicorn", "apirouter", "backgroundtask",
+            "openapi", "swagger", "lifespan", "basemodel", "validator",
         ],
     ),
     (
         "django",
         &[
-            "django",
-            "drf",
-            "queryset",
-            "select_related",
-            "prefetch_related",
-            "signal",
-            "admin",
-            "migration",
-            "manage",
-            "view",
-            "template",
-            "model",
-            "serializer",
-            "viewset",
-            "orm",
+            "django", "drf", "queryset", "select_related", "prefetch_related", "signal", "admin", "migration",
+            "manage", "view", "template", "model", "serializer", "viewset", "orm",
         ],
     ),
     (
         "databases",
         &[
-            "sql",
-            "database",
-            "sqlalchemy",
-            "postgres",
-            "postgresql",
-            "mysql",
-            "sqlite",
-            "index",
-            "transaction",
-            "acid",
-            "isolation",
-            "query",
-            "join",
-            "psycopg",
-            "psycopg2",
-            "asyncpg",
-            "alembic",
-            "n+1",
-            "normalization",
-            "nosql",
-            "mongodb",
-            "redis",
-            "pool",
-            "connection",
-            "sharding",
-            "replication",
-            "schema",
+            "primary", "unique", "foreign", "sql", "database", "sqlalchemy", "postgres", "postgresql", "mysql",
+            "sqlite", "index", "transaction", "acid", "isolation", "query", "join", "psycopg", "psycopg2", "asyncpg",
+            "alembic", "n+1", "normalization", "nosql", "mongodb", "redis", "pool", "connection", "sharding",
+            "replication", "schema",
         ],
     ),
     (
         "testing",
         &[
-            "test",
-            "pytest",
-            "unittest",
-            "mock",
-            "fixture",
-            "patch",
-            "coverage",
-            "tdd",
-            "stub",
-            "parametrize",
-            "hypothesis",
-            "tox",
-            "assert",
-            "integration",
-            "unit",
+            "test", "pytest", "unittest", "mock", "fixture", "patch", "coverage", "tdd", "stub", "parametrize",
+            "hypothesis", "tox", "assert", "integration", "unit",
         ],
     ),
     (
         "performance",
         &[
-            "performance",
-            "profil",
-            "profiling",
-            "cprofile",
-            "optimiz",
-            "optimize",
-            "optimization",
-            "cache",
-            "caching",
-            "lru_cache",
-            "memoization",
-            "speed",
-            "fast",
-            "slow",
-            "bottleneck",
-            "benchmark",
-            "cython",
-            "numba",
-            "vectoriz",
+            "performance", "profil", "profiling", "cprofile", "optimiz", "optimize", "optimization", "cache",
+            "caching", "lru_cache", "memoization", "speed", "fast", "slow", "bottleneck", "benchmark", "cython",
+            "numba", "vectoriz",
         ],
     ),
     (
         "design",
         &[
-            "pattern",
-            "singleton",
-            "factory",
-            "solid",
-            "principle",
-            "architecture",
-            "clean",
-            "observer",
-            "strategy",
-            "adapter",
-            "composition",
-            "abstraction",
-            "coupling",
-            "refactor",
-            "design",
+            "pattern", "singleton", "factory", "solid", "principle", "architecture", "clean", "observer", "strategy",
+            "adapter", "composition", "abstraction", "coupling", "refactor", "design",
         ],
     ),
     (
         "algorithms",
         &[
-            "algorithm",
-            "complexity",
-            "big",
-            "sort",
-            "search",
-            "binary",
-            "tree",
-            "graph",
-            "heap",
-            "heapq",
-            "linked",
-            "stack",
-            "recursion",
-            "dynamic",
-            "hash",
-            "bisect",
-            "deque",
-            "counter",
-            "lru",
-            "sliding",
-            "window",
+            "algorithm", "complexity", "big", "sort", "search", "binary", "tree", "graph", "heap", "heapq", "linked",
+            "stack", "recursion", "dynamic", "hash", "bisect", "deque", "counter", "lru", "sliding", "window",
         ],
     ),
     (
         "system-design",
         &[
-            "scale",
-            "scaling",
-            "scalability",
-            "horizontal",
-            "load",
-            "balancer",
-            "microservice",
-            "docker",
-            "kubernetes",
-            "deploy",
-            "deployment",
-            "ci",
-            "cd",
-            "monitoring",
-            "observability",
-            "logging",
-            "rate",
-            "limit",
-            "limiter",
-            "kafka",
-            "rabbitmq",
-            "message",
-            "broker",
-            "distributed",
-            "production",
-            "gunicorn",
-            "nginx",
-            "availability",
+            "cap", "theorem", "consistency", "monorepo", "polyrepo", "cdn", "soft", "delete", "scale", "scaling",
+            "scalability", "horizontal", "load", "balancer", "microservice", "docker", "kubernetes", "deploy",
+            "deployment", "ci", "cd", "monitoring", "observability", "logging", "rate", "limit", "limiter", "kafka",
+            "rabbitmq", "message", "broker", "distributed", "production", "gunicorn", "nginx", "availability",
         ],
     ),
     (
         "web",
         &[
-            "http",
-            "rest",
-            "api",
-            "cors",
-            "csrf",
-            "auth",
-            "authentication",
-            "authorization",
-            "jwt",
-            "oauth2",
-            "oauth",
-            "token",
-            "session",
-            "cookie",
-            "websocket",
-            "wsgi",
-            "asgi",
-            "flask",
-            "request",
-            "response",
-            "security",
-            "xss",
-            "https",
-            "graphql",
-            "grpc",
+            "react", "hydration", "ssr", "csr", "redux", "frontend", "javascript", "dom", "css", "html", "browser",
+            "nextjs", "spa", "upload", "http", "rest", "api", "cors", "csrf", "auth", "authentication",
+            "authorization", "jwt", "oauth2", "oauth", "token", "session", "cookie", "websocket", "wsgi", "asgi",
+            "flask", "request", "response", "security", "xss", "https", "graphql", "grpc",
         ],
     ),
     (
         "ai-ml",
         &[
-            "llm",
-            "ml",
-            "model",
-            "machine",
-            "learning",
-            "rag",
-            "embedding",
-            "vector",
-            "prompt",
-            "openai",
-            "langchain",
-            "numpy",
-            "pandas",
-            "pytorch",
-            "tensorflow",
-            "scikit",
-            "mlop",
-            "mlops",
-            "fine",
-            "tune",
-            "agent",
-            "inference",
-            "ai",
-            "tool",
-            "chatbot",
+            "llm", "ml", "model", "machine", "learning", "rag", "embedding", "vector", "prompt", "openai", "langchain",
+            "numpy", "pandas", "pytorch", "tensorflow", "scikit", "mlop", "mlops", "fine", "tune", "agent",
+            "inference", "ai", "tool", "chatbot",
         ],
     ),
     (
         "tooling",
         &[
-            "pip",
-            "pipenv",
-            "poetry",
-            "venv",
-            "virtualenv",
-            "conda",
-            "wheel",
-            "package",
-            "packaging",
-            "pypi",
-            "import",
-            "module",
-            "__init__",
-            "requirements",
-            "setuptools",
-            "pyproject",
-            "uv",
-            "linter",
-            "ruff",
-            "black",
-            "flake8",
-            "site",
-            "sys",
-            "path",
-            "entry",
-            "distribution",
-            "dependency",
-            "environment",
+            "pip", "pipenv", "poetry", "venv", "virtualenv", "conda", "wheel", "package", "packaging", "pypi",
+            "import", "module", "__init__", "requirements", "setuptools", "pyproject", "uv", "linter", "ruff", "black",
+            "flake8", "site", "sys", "path", "entry", "distribution", "dependency", "environment",
         ],
     ),
 ];
@@ -434,12 +145,9 @@ fn score(words: &[String], cues: &[String]) -> f64 {
 
 /// The cue lists, stemmed like the words they are compared with.
 fn stemmed_cues() -> &'static [(&'static str, Vec<String>)] {
-    static CACHE: std::sync::OnceLock<Vec<(&'static str, Vec<String>)>> =
-        std::sync::OnceLock::new();
+    static CACHE: std::sync::OnceLock<Vec<(&'static str, Vec<String>)>> = std::sync::OnceLock::new();
     CACHE.get_or_init(|| {
-        CUES.iter()
-            .map(|(slug, cues)| (*slug, cues.iter().map(|c| words::stem(c)).collect()))
-            .collect()
+        CUES.iter().map(|(slug, cues)| (*slug, cues.iter().map(|c| words::stem(c)).collect())).collect()
     })
 }
 
@@ -450,8 +158,7 @@ pub fn topic_for(question: &str, answer: Option<&str>, section: Option<&str>) ->
     let a = answer.map(words::content).unwrap_or_default();
     let mut best = ("core-python", 0.0);
     for (slug, cues) in stemmed_cues() {
-        let total =
-            3.0 * score(&q, cues) + 2.5 * score(&s, cues) + (0.25 * score(&a, cues)).min(2.0);
+        let total = 3.0 * score(&q, cues) + 1.5 * score(&s, cues) + (0.25 * score(&a, cues)).min(2.0);
         if total > best.1 {
             best = (slug, total);
         }
@@ -460,45 +167,20 @@ pub fn topic_for(question: &str, answer: Option<&str>, section: Option<&str>) ->
 }
 
 const HARD: &[&str] = &[
-    "metaclass",
-    "descriptor",
-    "mro",
-    "bytecode",
-    "gil",
-    "eventloop",
-    "internal",
-    "allocator",
-    "pymalloc",
-    "gc",
-    "weakref",
-    "cpython",
-    "design",
-    "scale",
-    "distributed",
-    "architecture",
-    "coroutin",
-    "interning",
-    "__slots__",
-    "slot",
-    "lifespan",
-    "transaction",
-    "isolation",
-    "sharding",
+    "metaclass", "descriptor", "mro", "bytecode", "gil", "eventloop", "internal", "allocator", "pymalloc", "gc",
+    "weakref", "cpython", "design", "scale", "distributed", "architecture", "coroutin", "interning", "__slots__",
+    "slot", "lifespan", "transaction", "isolation", "sharding",
 ];
 
 /// An estimated difficulty when the source marks none.
 pub fn estimate_difficulty(question: &str, answer: Option<&str>) -> Difficulty {
     let q = words::content(question);
-    if q.iter().any(|w| HARD.iter().any(|h| words::stem(h) == *w))
-        || question.matches('?').count() >= 2
-    {
+    if q.iter().any(|w| HARD.iter().any(|h| words::stem(h) == *w)) || question.matches('?').count() >= 2 {
         return Difficulty::Hard;
     }
     let short_answer = answer.is_none_or(|a| a.split_whitespace().count() < 60);
     let lower = question.trim().to_lowercase();
-    let definitional = lower.starts_with("what is")
-        || lower.starts_with("what are")
-        || lower.starts_with("what does");
+    let definitional = lower.starts_with("what is") || lower.starts_with("what are") || lower.starts_with("what does");
     if definitional && short_answer && question.split_whitespace().count() <= 10 {
         Difficulty::Easy
     } else {
@@ -514,16 +196,8 @@ mod tests {
     fn topics_for_typical_questions() {
         let cases = [
             ("Explain the GIL and its implications", None, "concurrency"),
-            (
-                "What are metaclasses and when would you use them?",
-                None,
-                "core-python",
-            ),
-            (
-                "How does FastAPI implement dependency injection?",
-                None,
-                "fastapi",
-            ),
+            ("What are metaclasses and when would you use them?", None, "core-python"),
+            ("How does FastAPI implement dependency injection?", None, "fastapi"),
             ("select_related vs prefetch_related", None, "django"),
             ("What is a wheel?", Some("Packaging & tooling"), "tooling"),
             ("What are Python wheels (.whl files)?", None, "tooling"),
@@ -533,11 +207,7 @@ mod tests {
             ("TypedDict vs Protocol", None, "typing"),
             ("What is RAG?", None, "ai-ml"),
             ("What is CORS?", None, "web"),
-            (
-                "How does Python's garbage collector detect cycles?",
-                None,
-                "internals",
-            ),
+            ("How does Python's garbage collector detect cycles?", None, "internals"),
         ];
         for (q, section, want) in cases {
             assert_eq!(topic_for(q, None, section), want, "{q}");
@@ -547,11 +217,7 @@ mod tests {
     #[test]
     fn the_section_breaks_ties_and_unknown_questions_default() {
         assert_eq!(
-            topic_for(
-                "How does it handle middleware?",
-                None,
-                Some("FastAPI Internals Interview Q&A")
-            ),
+            topic_for("How does it handle middleware?", None, Some("FastAPI Internals Interview Q&A")),
             "fastapi"
         );
         assert_eq!(topic_for("Tell me something", None, None), "core-python");
@@ -559,19 +225,10 @@ mod tests {
 
     #[test]
     fn difficulty_estimates() {
+        assert_eq!(estimate_difficulty("What are descriptors?", None), Difficulty::Hard);
+        assert_eq!(estimate_difficulty("What is PyPI?", Some("The package index.")), Difficulty::Easy);
         assert_eq!(
-            estimate_difficulty("What are descriptors?", None),
-            Difficulty::Hard
-        );
-        assert_eq!(
-            estimate_difficulty("What is PyPI?", Some("The package index.")),
-            Difficulty::Easy
-        );
-        assert_eq!(
-            estimate_difficulty(
-                "How do you handle circular imports in Python?",
-                Some("Restructure.")
-            ),
+            estimate_difficulty("How do you handle circular imports in Python?", Some("Restructure.")),
             Difficulty::Medium
         );
     }

@@ -17,7 +17,7 @@ pub fn key_points(question: &str, answer: &str) -> Vec<String> {
     let (first, bullets, sentences) = candidates(answer);
     let q_words = words::topic_words(question);
     let mut points: Vec<String> = Vec::new();
-    let mut push = |text: &str, points: &mut Vec<String>| {
+    let push = |text: &str, points: &mut Vec<String>| {
         let p = shorten(&plain(text));
         if points.len() >= MAX_POINTS || !substantive(&p, &q_words) {
             return;
@@ -58,17 +58,9 @@ pub fn key_points(question: &str, answer: &str) -> Vec<String> {
 /// With too little structure, the first clauses of the answer as points.
 fn fallback(answer: &str, q_words: &[String]) -> Vec<String> {
     let text: String = prose_lines(answer).join(" ");
-    let clauses: Vec<String> = text
-        .split([';', ','])
-        .map(|c| shorten(&plain(c)))
-        .filter(|c| substantive(c, q_words))
-        .take(4)
-        .collect();
-    if clauses.len() >= 2 {
-        clauses
-    } else {
-        Vec::new()
-    }
+    let clauses: Vec<String> =
+        text.split([';', ',']).map(|c| shorten(&plain(c))).filter(|c| substantive(c, q_words)).take(4).collect();
+    if clauses.len() >= 2 { clauses } else { Vec::new() }
 }
 
 /// A point worth asking for: at least two content words, not all from the question.
@@ -103,9 +95,7 @@ fn bullet(line: &str) -> Option<&str> {
     }
     let digits = t.chars().take_while(|c| c.is_ascii_digit()).count();
     if digits > 0 && digits < 3 {
-        return t[digits..]
-            .strip_prefix(". ")
-            .or_else(|| t[digits..].strip_prefix(") "));
+        return t[digits..].strip_prefix(". ").or_else(|| t[digits..].strip_prefix(") "));
     }
     None
 }
@@ -148,8 +138,7 @@ fn split_sentences(p: &str) -> Vec<String> {
         if matches!(bytes[i], b'.' | b'?' | b'!') && bytes[i + 1] == b' ' {
             let before = &p[start..i];
             let last_word = before.rsplit(' ').next().unwrap_or("");
-            if ["e.g", "i.e", "etc", "vs", "Mr", "Dr"].contains(&last_word) || last_word.len() == 1
-            {
+            if ["e.g", "i.e", "etc", "vs", "Mr", "Dr"].contains(&last_word) || last_word.len() == 1 {
                 continue;
             }
             out.push(p[start..=i].trim().to_string());
@@ -166,9 +155,7 @@ fn split_sentences(p: &str) -> Vec<String> {
 /// `Answer:` labels.
 fn plain(text: &str) -> String {
     let t = text.replace("**", "").replace("__", "");
-    let t = t.trim().trim_start_matches(|c: char| {
-        !c.is_alphanumeric() && c != '`' && c != '(' && c != '_' && c != '@'
-    });
+    let t = t.trim().trim_start_matches(|c: char| !c.is_alphanumeric() && c != '`' && c != '(' && c != '_' && c != '@');
     let t = t.strip_prefix("Answer:").unwrap_or(t).trim();
     t.trim_end_matches(':').trim().to_string()
 }
@@ -179,11 +166,7 @@ fn shorten(text: &str) -> String {
         return text.to_string();
     }
     let cut: String = text.chars().take(MAX_CHARS).collect();
-    let at = [" — ", "; ", ", ", " (", ": ", " - "]
-        .iter()
-        .filter_map(|sep| cut.rfind(sep))
-        .filter(|i| *i > 40)
-        .max();
+    let at = [" — ", "; ", ", ", " (", ": ", " - "].iter().filter_map(|sep| cut.rfind(sep)).filter(|i| *i > 40).max();
     match at {
         Some(i) => cut[..i].trim_end_matches([',', ';', ':']).to_string(),
         None => cut[..cut.rfind(' ').unwrap_or(cut.len())].to_string(),
@@ -197,10 +180,7 @@ mod tests {
     #[test]
     fn bullets_become_points_after_the_definition() {
         let answer = "The GIL is a mutex (Mutual Exclusion Lock) that protects access to Python objects, preventing multiple threads from executing Python bytecode simultaneously. This means:\n- CPU-bound operations don't benefit from multi-threading\n- I/O-bound operations can still benefit from threading (GIL released during I/O)\n- Use `multiprocessing` for CPU-bound parallelism or async/await for I/O-bound concurrency\n- Libraries like NumPy release the GIL for performance-critical operations";
-        let points = key_points(
-            "Explain the Global Interpreter Lock (GIL) and its implications",
-            answer,
-        );
+        let points = key_points("Explain the Global Interpreter Lock (GIL) and its implications", answer);
         assert_eq!(
             points,
             vec![
@@ -218,21 +198,12 @@ mod tests {
         let answer = "A closure is a function that captures variables from its enclosing scope. The captured variables persist after the outer function returns. Closures are used in decorators, callbacks and factory functions.";
         let points = key_points("What is a closure?", answer);
         assert_eq!(points.len(), 3);
-        assert_eq!(
-            points[0],
-            "A closure is a function that captures variables from its enclosing scope."
-        );
+        assert_eq!(points[0], "A closure is a function that captures variables from its enclosing scope.");
     }
 
     #[test]
     fn code_only_answers_give_no_points() {
-        assert!(
-            key_points(
-                "Show a decorator",
-                "```python\ndef deco(f):\n    return f\n```"
-            )
-            .is_empty()
-        );
+        assert!(key_points("Show a decorator", "```python\ndef deco(f):\n    return f\n```").is_empty());
     }
 
     #[test]
@@ -241,13 +212,7 @@ mod tests {
             "- {}",
             "Connection pooling keeps database connections open for reuse, which avoids the handshake cost, reduces latency under load, and protects the database from connection storms when traffic spikes suddenly"
         );
-        let points = key_points(
-            "Why pool connections?",
-            &format!("Pools reuse connections between requests.\n{long}"),
-        );
-        assert!(
-            points.iter().all(|p| p.chars().count() <= MAX_CHARS),
-            "{points:?}"
-        );
+        let points = key_points("Why pool connections?", &format!("Pools reuse connections between requests.\n{long}"));
+        assert!(points.iter().all(|p| p.chars().count() <= MAX_CHARS), "{points:?}");
     }
 }

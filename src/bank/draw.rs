@@ -18,13 +18,7 @@ pub struct Filter<'a> {
 
 /// Draws up to `count` gradeable questions (with key points or a reference answer).
 /// With `mix`, topics rotate: no topic repeats until every matching topic had a turn.
-pub fn draw<'a>(
-    bank: &'a [Question],
-    filter: &Filter,
-    count: usize,
-    seed: u64,
-    mix: bool,
-) -> Vec<&'a Question> {
+pub fn draw<'a>(bank: &'a [Question], filter: &Filter, count: usize, seed: u64, mix: bool) -> Vec<&'a Question> {
     let mut pool: Vec<&Question> = bank
         .iter()
         .filter(|q| !q.key_points.is_empty() || q.answer.is_some())
@@ -77,10 +71,7 @@ mod tests {
             answer: Some("a".into()),
             key_points: vec!["k".into()],
             section: None,
-            source: Source {
-                file: "f".into(),
-                line: 1,
-            },
+            source: Source { file: "f".into(), line: 1 },
             variants: vec![],
         }
     }
@@ -89,11 +80,7 @@ mod tests {
         let mut b = Vec::new();
         for (t, n) in [("typing", 6), ("django", 6), ("fastapi", 6)] {
             for i in 0..n {
-                let d = if i % 2 == 0 {
-                    Difficulty::Easy
-                } else {
-                    Difficulty::Hard
-                };
+                let d = if i % 2 == 0 { Difficulty::Easy } else { Difficulty::Hard };
                 b.push(q(&format!("{t}/q{i}"), t, d));
             }
         }
@@ -105,10 +92,7 @@ mod tests {
         let b = bank();
         let a = draw(&b, &Filter::default(), 3, 7, true);
         let again = draw(&b, &Filter::default(), 3, 7, true);
-        assert_eq!(
-            a.iter().map(|q| &q.id).collect::<Vec<_>>(),
-            again.iter().map(|q| &q.id).collect::<Vec<_>>()
-        );
+        assert_eq!(a.iter().map(|q| &q.id).collect::<Vec<_>>(), again.iter().map(|q| &q.id).collect::<Vec<_>>());
         let mut topics: Vec<&str> = a.iter().map(|q| q.topic.as_str()).collect();
         topics.sort();
         assert_eq!(topics, vec!["django", "fastapi", "typing"]);
@@ -117,17 +101,10 @@ mod tests {
     #[test]
     fn filters_are_honoured_and_no_question_twice() {
         let b = bank();
-        let f = Filter {
-            topics: &["django"],
-            difficulty: Some(Difficulty::Hard),
-            ids: &[],
-        };
+        let f = Filter { topics: &["django"], difficulty: Some(Difficulty::Hard), ids: &[] };
         let got = draw(&b, &f, 10, 1, true);
         assert_eq!(got.len(), 3);
-        assert!(
-            got.iter()
-                .all(|q| q.topic == "django" && q.difficulty == Difficulty::Hard)
-        );
+        assert!(got.iter().all(|q| q.topic == "django" && q.difficulty == Difficulty::Hard));
         let mut ids: Vec<&str> = got.iter().map(|q| q.id.as_str()).collect();
         ids.dedup();
         assert_eq!(ids.len(), 3);

@@ -61,74 +61,27 @@ pub struct Topic {
 
 /// The documented taxonomy (see `question_bank/README.md`). Order is the display order.
 pub const TOPICS: &[Topic] = &[
-    Topic {
-        slug: "core-python",
-        title: "Core Python",
-    },
-    Topic {
-        slug: "internals",
-        title: "Internals & memory",
-    },
-    Topic {
-        slug: "concurrency",
-        title: "Concurrency & asyncio",
-    },
-    Topic {
-        slug: "typing",
-        title: "Typing",
-    },
-    Topic {
-        slug: "fastapi",
-        title: "FastAPI",
-    },
-    Topic {
-        slug: "django",
-        title: "Django",
-    },
-    Topic {
-        slug: "databases",
-        title: "Databases & ORM",
-    },
-    Topic {
-        slug: "testing",
-        title: "Testing",
-    },
-    Topic {
-        slug: "performance",
-        title: "Performance",
-    },
-    Topic {
-        slug: "design",
-        title: "Design patterns & architecture",
-    },
-    Topic {
-        slug: "algorithms",
-        title: "Algorithms & data structures",
-    },
-    Topic {
-        slug: "system-design",
-        title: "System design & deployment",
-    },
-    Topic {
-        slug: "web",
-        title: "Web, APIs & security",
-    },
-    Topic {
-        slug: "ai-ml",
-        title: "AI/ML",
-    },
-    Topic {
-        slug: "tooling",
-        title: "Packaging & tooling",
-    },
+    Topic { slug: "core-python", title: "Core Python" },
+    Topic { slug: "internals", title: "Internals & memory" },
+    Topic { slug: "concurrency", title: "Concurrency & asyncio" },
+    Topic { slug: "typing", title: "Typing" },
+    Topic { slug: "fastapi", title: "FastAPI" },
+    Topic { slug: "django", title: "Django" },
+    Topic { slug: "databases", title: "Databases & ORM" },
+    Topic { slug: "testing", title: "Testing" },
+    Topic { slug: "performance", title: "Performance" },
+    Topic { slug: "design", title: "Design patterns & architecture" },
+    Topic { slug: "algorithms", title: "Algorithms & data structures" },
+    Topic { slug: "system-design", title: "System design & deployment" },
+    Topic { slug: "web", title: "Web, APIs & security" },
+    Topic { slug: "ai-ml", title: "AI/ML" },
+    Topic { slug: "tooling", title: "Packaging & tooling" },
 ];
 
 /// Looks a topic up by slug or title, case-insensitively.
 pub fn topic(name: &str) -> Option<&'static Topic> {
     let name = name.trim();
-    TOPICS
-        .iter()
-        .find(|t| t.slug.eq_ignore_ascii_case(name) || t.title.eq_ignore_ascii_case(name))
+    TOPICS.iter().find(|t| t.slug.eq_ignore_ascii_case(name) || t.title.eq_ignore_ascii_case(name))
 }
 
 /// Where a question came from: the source file's name and the 1-based line of the question.

@@ -30,12 +30,7 @@ struct CodePage {
 
 fn code_pages() -> &'static [CodePage] {
     static PAGES: OnceLock<Vec<CodePage>> = OnceLock::new();
-    PAGES.get_or_init(|| {
-        [MACINTOSH, WINDOWS_1254, WINDOWS_1253]
-            .iter()
-            .map(|e| table(e))
-            .collect()
-    })
+    PAGES.get_or_init(|| [MACINTOSH, WINDOWS_1254, WINDOWS_1253].iter().map(|e| table(e)).collect())
 }
 
 fn table(encoding: &'static Encoding) -> CodePage {
@@ -44,11 +39,7 @@ fn table(encoding: &'static Encoding) -> CodePage {
     for b in 0x80..=0xFFu8 {
         match encoding.decode_without_bom_handling_and_without_replacement(&[b]) {
             Some(s) => {
-                if let Some(c) = s
-                    .chars()
-                    .next()
-                    .filter(|c| *c != '\u{FFFD}' && !('\u{80}'..='\u{9F}').contains(c))
-                {
+                if let Some(c) = s.chars().next().filter(|c| *c != '\u{FFFD}' && !('\u{80}'..='\u{9F}').contains(c)) {
                     to_byte.insert(c, b);
                 } else {
                     undefined.push(b);
@@ -61,9 +52,7 @@ fn table(encoding: &'static Encoding) -> CodePage {
 }
 
 /// Common symbols a dropped byte may be restored to.
-const COMMON: &[char] = &[
-    '❌', '❗', '❓', '➡', '❤', '❄', '✅', '✔', '✖', '✨', '⚡', '⚠', '⭐', '☑', '⏱', '⏳', '┐',
-];
+const COMMON: &[char] = &['❌', '❗', '❓', '➡', '❤', '❄', '✅', '✔', '✖', '✨', '⚡', '⚠', '⭐', '☑', '⏱', '⏳', '┐'];
 
 /// Returns `text` with every mojibake span decoded back to what was meant.
 pub fn repair(text: &str) -> Cow<'_, str> {
@@ -91,9 +80,7 @@ pub fn repair(text: &str) -> Cow<'_, str> {
 
 /// Byte offset and text of the first span that looks like mojibake (that [`repair`] would change).
 pub fn find_mojibake(text: &str) -> Option<(usize, &str)> {
-    non_ascii_runs(text)
-        .find(|&(s, e)| repair_run(&text[s..e]).is_some())
-        .map(|(s, e)| (s, &text[s..e]))
+    non_ascii_runs(text).find(|&(s, e)| repair_run(&text[s..e]).is_some()).map(|(s, e)| (s, &text[s..e]))
 }
 
 /// Maximal runs of non-ASCII characters, as byte ranges.
@@ -166,18 +153,10 @@ fn sequence_len(lead: u8) -> Option<usize> {
 fn sequence_at(page: &CodePage, bytes: &[Option<u8>]) -> Option<(char, usize)> {
     let lead = bytes.first().copied().flatten()?;
     let n = sequence_len(lead)?;
-    let available = bytes
-        .iter()
-        .skip(1)
-        .take(n - 1)
-        .take_while(|b| is_continuation(**b))
-        .count();
+    let available = bytes.iter().skip(1).take(n - 1).take_while(|b| is_continuation(**b)).count();
     if available == n - 1 {
         let seq: Vec<u8> = bytes[..n].iter().map(|b| b.unwrap_or(0)).collect();
-        return std::str::from_utf8(&seq)
-            .ok()
-            .and_then(|s| s.chars().next())
-            .map(|c| (c, n));
+        return std::str::from_utf8(&seq).ok().and_then(|s| s.chars().next()).map(|c| (c, n));
     }
     if available == n - 2 {
         // One byte missing: the code page had no character for it.
@@ -186,9 +165,7 @@ fn sequence_at(page: &CodePage, bytes: &[Option<u8>]) -> Option<(char, usize)> {
             for &missing in &page.undefined {
                 let mut seq = present.clone();
                 seq.insert(gap, missing);
-                if let Some(c) = std::str::from_utf8(&seq)
-                    .ok()
-                    .and_then(|s| s.chars().next())
+                if let Some(c) = std::str::from_utf8(&seq).ok().and_then(|s| s.chars().next())
                     && COMMON.contains(&c)
                 {
                     return Some((c, n - 1));

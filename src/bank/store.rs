@@ -58,15 +58,9 @@ pub enum BankError {
     #[error("no question bank at `{}`", .0.display())]
     Missing(PathBuf),
     #[error("cannot read `{}`: {source}", path.display())]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Read { path: PathBuf, source: std::io::Error },
     #[error("cannot write `{}`: {source}", path.display())]
-    Write {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Write { path: PathBuf, source: std::io::Error },
     #[error("the question bank has {} problem(s):\n{}", .0.len(), list(.0))]
     Invalid(Vec<Problem>),
 }
@@ -86,11 +80,7 @@ impl BankError {
 }
 
 fn list(problems: &[Problem]) -> String {
-    problems
-        .iter()
-        .map(|p| format!("  {p}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n")
 }
 
 /// The on-disk form of one topic file.
@@ -132,11 +122,7 @@ pub fn parse_file(name: &str, text: &str) -> (Vec<Question>, Vec<Problem>) {
     let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
     let mut problems = Vec::new();
     let mut problem = |line: usize, message: String| {
-        problems.push(Problem {
-            file: name.to_string(),
-            line,
-            message,
-        });
+        problems.push(Problem { file: name.to_string(), line, message });
     };
     let file: FileIn = match toml::from_str(text) {
         Ok(file) => file,
@@ -157,11 +143,7 @@ pub fn parse_file(name: &str, text: &str) -> (Vec<Question>, Vec<Problem>) {
                 let known: Vec<_> = TOPICS.iter().map(|t| t.slug).collect();
                 problem(
                     line_of(t.span().start),
-                    format!(
-                        "unknown topic `{}`; expected one of: {}",
-                        t.get_ref(),
-                        known.join(", ")
-                    ),
+                    format!("unknown topic `{}`; expected one of: {}", t.get_ref(), known.join(", ")),
                 );
                 return (Vec::new(), problems);
             }
@@ -179,11 +161,7 @@ pub fn parse_file(name: &str, text: &str) -> (Vec<Question>, Vec<Problem>) {
             problem(at, missing("id"));
             continue;
         };
-        let Some(text) = e
-            .question
-            .as_ref()
-            .filter(|q| !q.get_ref().trim().is_empty())
-        else {
+        let Some(text) = e.question.as_ref().filter(|q| !q.get_ref().trim().is_empty()) else {
             problem(at, missing("question"));
             continue;
         };
@@ -197,10 +175,7 @@ pub fn parse_file(name: &str, text: &str) -> (Vec<Question>, Vec<Problem>) {
                 None => {
                     problem(
                         line_of(d.span().start),
-                        format!(
-                            "unknown difficulty `{}`; expected easy, medium or hard",
-                            d.get_ref()
-                        ),
+                        format!("unknown difficulty `{}`; expected easy, medium or hard", d.get_ref()),
                     );
                     continue;
                 }
@@ -210,14 +185,8 @@ pub fn parse_file(name: &str, text: &str) -> (Vec<Question>, Vec<Problem>) {
             None | Some("estimated") => DifficultyOrigin::Estimated,
             Some("marked") => DifficultyOrigin::Marked,
             Some(other) => {
-                let at = e
-                    .difficulty_origin
-                    .as_ref()
-                    .map_or(at, |o| line_of(o.span().start));
-                problem(
-                    at,
-                    format!("unknown difficulty_origin `{other}`; expected marked or estimated"),
-                );
+                let at = e.difficulty_origin.as_ref().map_or(at, |o| line_of(o.span().start));
+                problem(at, format!("unknown difficulty_origin `{other}`; expected marked or estimated"));
                 continue;
             }
         };
@@ -229,10 +198,7 @@ pub fn parse_file(name: &str, text: &str) -> (Vec<Question>, Vec<Problem>) {
             Some(s) => match parse_source(s.get_ref()) {
                 Some(s) => s,
                 None => {
-                    problem(
-                        line_of(s.span().start),
-                        format!("source `{}` is not `FILE:LINE`", s.get_ref()),
-                    );
+                    problem(line_of(s.span().start), format!("source `{}` is not `FILE:LINE`", s.get_ref()));
                     continue;
                 }
             },
@@ -240,20 +206,12 @@ pub fn parse_file(name: &str, text: &str) -> (Vec<Question>, Vec<Problem>) {
         let variants = e
             .variants
             .iter()
-            .filter_map(|v| {
-                Some(Variant {
-                    question: v.question.clone(),
-                    source: parse_source(&v.source)?,
-                })
-            })
+            .filter_map(|v| Some(Variant { question: v.question.clone(), source: parse_source(&v.source)? }))
             .collect();
         if !id.get_ref().starts_with(&format!("{topic}/")) {
             problem(
                 line_of(id.span().start),
-                format!(
-                    "id `{}` must start with the file's topic, `{topic}/`",
-                    id.get_ref()
-                ),
+                format!("id `{}` must start with the file's topic, `{topic}/`", id.get_ref()),
             );
             continue;
         }
@@ -276,16 +234,11 @@ pub fn parse_file(name: &str, text: &str) -> (Vec<Question>, Vec<Problem>) {
 
 fn parse_source(s: &str) -> Option<Source> {
     let (file, line) = s.rsplit_once(':')?;
-    Some(Source {
-        file: file.to_string(),
-        line: line.trim().parse().ok()?,
-    })
+    Some(Source { file: file.to_string(), line: line.trim().parse().ok()? })
 }
 
 /// Parses and validates a set of files `(name, text)`; ids must be unique across all of them.
-pub fn parse_files<'a>(
-    files: impl IntoIterator<Item = (String, &'a str)>,
-) -> Result<Vec<Question>, Vec<Problem>> {
+pub fn parse_files<'a>(files: impl IntoIterator<Item = (String, &'a str)>) -> Result<Vec<Question>, Vec<Problem>> {
     let mut all = Vec::new();
     let mut problems = Vec::new();
     let mut seen: HashMap<String, (String, usize)> = HashMap::new();
@@ -306,19 +259,13 @@ pub fn parse_files<'a>(
             all.push(q);
         }
     }
-    if problems.is_empty() {
-        Ok(all)
-    } else {
-        Err(problems)
-    }
+    if problems.is_empty() { Ok(all) } else { Err(problems) }
 }
 
 /// The line where `id = "<id>"` stands in `text` (1 if not found).
 fn id_line(text: &str, id: &str) -> usize {
     let needle = format!("id = \"{id}\"");
-    text.lines()
-        .position(|l| l.trim() == needle)
-        .map_or(1, |i| i + 1)
+    text.lines().position(|l| l.trim() == needle).map_or(1, |i| i + 1)
 }
 
 /// Loads and validates the bank in `dir` (every `*.toml` file in it, sorted by name).
@@ -327,45 +274,25 @@ pub fn load_dir(dir: &Path) -> Result<Bank, BankError> {
         return Err(BankError::Missing(dir.to_path_buf()));
     }
     let read = |path: &Path| {
-        std::fs::read_to_string(path).map_err(|source| BankError::Read {
-            path: path.to_path_buf(),
-            source,
-        })
+        std::fs::read_to_string(path).map_err(|source| BankError::Read { path: path.to_path_buf(), source })
     };
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|source| BankError::Read {
-            path: dir.to_path_buf(),
-            source,
-        })?
+        .map_err(|source| BankError::Read { path: dir.to_path_buf(), source })?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     paths.sort();
-    let texts = paths
-        .iter()
-        .map(|p| read(p))
-        .collect::<Result<Vec<_>, _>>()?;
-    let files = paths
-        .iter()
-        .zip(&texts)
-        .map(|(p, t)| (p.display().to_string(), t.as_str()));
+    let texts = paths.iter().map(|p| read(p)).collect::<Result<Vec<_>, _>>()?;
+    let files = paths.iter().zip(&texts).map(|(p, t)| (p.display().to_string(), t.as_str()));
     let questions = parse_files(files).map_err(BankError::Invalid)?;
-    Ok(Bank {
-        questions,
-        origin: Some(dir.to_path_buf()),
-    })
+    Ok(Bank { questions, origin: Some(dir.to_path_buf()) })
 }
 
 /// The bank embedded in the binary at build time.
 pub fn load_embedded() -> Result<Bank, BankError> {
-    let files = EMBEDDED
-        .iter()
-        .map(|(name, text)| (format!("question_bank/{name}"), *text));
+    let files = EMBEDDED.iter().map(|(name, text)| (format!("question_bank/{name}"), *text));
     let questions = parse_files(files).map_err(BankError::Invalid)?;
-    Ok(Bank {
-        questions,
-        origin: None,
-    })
+    Ok(Bank { questions, origin: None })
 }
 
 /// The on-disk form written by [`render_file`]; field order is the file's order.
@@ -422,10 +349,7 @@ pub fn render_file(topic: &str, questions: &[&Question]) -> String {
                 variants: q
                     .variants
                     .iter()
-                    .map(|v| VariantOut {
-                        question: &v.question,
-                        source: v.source.to_string(),
-                    })
+                    .map(|v| VariantOut { question: &v.question, source: v.source.to_string() })
                     .collect(),
             })
             .collect(),

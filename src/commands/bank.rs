@@ -49,21 +49,14 @@ pub fn parse_documents(files: &[std::path::PathBuf]) -> Result<Vec<(String, Pars
         Ok(docs)
     } else {
         Err(Error::usage(
-            format!(
-                "cannot import {} document(s):\n  {}",
-                failures.len(),
-                failures.join("\n  ")
-            ),
+            format!("cannot import {} document(s):\n  {}", failures.len(), failures.join("\n  ")),
             "viva reads Markdown or text with questions as headings (`### 1. …`), `Q:`/`A:` pairs, numbered lists or `<details>` blocks; nothing was written",
         ))
     }
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 fn import_cmd(args: ImportArgs, ctx: &Context) -> Result<()> {
@@ -82,10 +75,7 @@ fn import_cmd(args: ImportArgs, ctx: &Context) -> Result<()> {
         return Ok(());
     }
     let keep = existing_ids(&args.out);
-    let documents: Vec<Document> = docs
-        .into_iter()
-        .map(|(file, parsed)| Document { file, parsed })
-        .collect();
+    let documents: Vec<Document> = docs.into_iter().map(|(file, parsed)| Document { file, parsed }).collect();
     let questions = assemble::assemble(&documents, &keep);
     let files = store::render(&questions);
     if !args.dry_run {
@@ -97,10 +87,7 @@ fn import_cmd(args: ImportArgs, ctx: &Context) -> Result<()> {
             .iter()
             .map(|d| json!({"path": d.file, "shape": d.parsed.shape, "questions": d.parsed.questions.len(), "skipped": d.parsed.skipped}))
             .collect();
-        let written: Vec<_> = files
-            .iter()
-            .map(|(name, _)| args.out.join(name).display().to_string())
-            .collect();
+        let written: Vec<_> = files.iter().map(|(name, _)| args.out.join(name).display().to_string()).collect();
         p.json(&json!({"documents": report, "raw_questions": raw, "questions": questions.len(), "written": if args.dry_run { vec![] } else { written }}));
         return Ok(());
     }
@@ -113,13 +100,7 @@ fn import_cmd(args: ImportArgs, ctx: &Context) -> Result<()> {
             d.parsed.skipped.len()
         ));
         for s in &d.parsed.skipped {
-            p.err(format!(
-                "    {}",
-                p.paint_err(
-                    Tone::Dim,
-                    &format!("line {}: skipped: {}", s.line, s.reason)
-                )
-            ));
+            p.err(format!("    {}", p.paint_err(Tone::Dim, &format!("line {}: skipped: {}", s.line, s.reason))));
         }
     }
     let verb = if args.dry_run { "would write" } else { "wrote" };
@@ -163,18 +144,13 @@ fn write_bank(dir: &Path, files: &[(String, String)]) -> Result<()> {
         let name = file_name(&path);
         let generated = std::fs::read_to_string(&path).is_ok_and(|t| t.starts_with(GENERATED));
         if name.ends_with(".toml") && generated && !files.iter().any(|(n, _)| *n == name) {
-            std::fs::remove_file(&path)
-                .map_err(io(format!("cannot remove `{}`", path.display())))?;
+            std::fs::remove_file(&path).map_err(io(format!("cannot remove `{}`", path.display())))?;
         }
     }
     Ok(())
 }
 
-fn filter<'a>(
-    bank: &'a Bank,
-    topics: &[String],
-    difficulty: Option<&str>,
-) -> Result<Vec<&'a Question>> {
+fn filter<'a>(bank: &'a Bank, topics: &[String], difficulty: Option<&str>) -> Result<Vec<&'a Question>> {
     let topics = resolve_topics(topics)?;
     let difficulty = difficulty.map(parse_difficulty).transpose()?;
     Ok(bank
@@ -191,22 +167,14 @@ pub fn resolve_topics(topics: &[String]) -> Result<Vec<&'static str>> {
         .map(|t| {
             crate::bank::topic(t).map(|t| t.slug).ok_or_else(|| {
                 let known: Vec<_> = crate::bank::TOPICS.iter().map(|t| t.slug).collect();
-                Error::usage(
-                    format!("unknown topic `{t}`"),
-                    format!("topics are: {}", known.join(", ")),
-                )
+                Error::usage(format!("unknown topic `{t}`"), format!("topics are: {}", known.join(", ")))
             })
         })
         .collect()
 }
 
 pub fn parse_difficulty(s: &str) -> Result<Difficulty> {
-    Difficulty::parse(s).ok_or_else(|| {
-        Error::usage(
-            format!("unknown difficulty `{s}`"),
-            "use easy, medium or hard",
-        )
-    })
+    Difficulty::parse(s).ok_or_else(|| Error::usage(format!("unknown difficulty `{s}`"), "use easy, medium or hard"))
 }
 
 fn list(args: ListArgs, ctx: &Context) -> Result<()> {
@@ -225,11 +193,7 @@ fn list(args: ListArgs, ctx: &Context) -> Result<()> {
             q.question
         ));
     }
-    p.err(format!(
-        "{} questions from {}",
-        qs.len(),
-        bank.origin_label()
-    ));
+    p.err(format!("{} questions from {}", qs.len(), bank.origin_label()));
     Ok(())
 }
 
@@ -248,40 +212,20 @@ fn show(args: ShowArgs, ctx: &Context) -> Result<()> {
 pub fn find<'a>(bank: &'a Bank, id: &str) -> Result<&'a Question> {
     bank.get(id).ok_or_else(|| {
         let hits = search::search(&bank.questions, &id.replace(['/', '-'], " "));
-        let close: Vec<&str> = hits
-            .iter()
-            .take(3)
-            .map(|h| h.question.id.as_str())
-            .collect();
+        let close: Vec<&str> = hits.iter().take(3).map(|h| h.question.id.as_str()).collect();
         let hint = if close.is_empty() {
             "`viva bank list` shows every id".to_string()
         } else {
-            format!(
-                "did you mean {}?",
-                close
-                    .iter()
-                    .map(|c| format!("`{c}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+            format!("did you mean {}?", close.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "))
         };
-        Error::usage(
-            format!("no question `{id}` in {}", bank.origin_label()),
-            hint,
-        )
+        Error::usage(format!("no question `{id}` in {}", bank.origin_label()), hint)
     })
 }
 
 pub fn render_question(q: &Question, p: &Printer) -> String {
     let mut out = vec![
         p.paint(Tone::Accent, &q.id),
-        format!(
-            "{} · {} ({}) · {}",
-            q.topic_title(),
-            q.difficulty,
-            origin(q),
-            q.source
-        ),
+        format!("{} · {} ({}) · {}", q.topic_title(), q.difficulty, origin(q), q.source),
         String::new(),
         p.paint(Tone::Bold, &q.question),
     ];
@@ -301,11 +245,7 @@ pub fn render_question(q: &Question, p: &Printer) -> String {
     if !q.variants.is_empty() {
         out.push(String::new());
         out.push(p.paint(Tone::Bold, "Also asked as"));
-        out.extend(
-            q.variants
-                .iter()
-                .map(|v| format!("  - {} ({})", v.question, v.source)),
-        );
+        out.extend(q.variants.iter().map(|v| format!("  - {} ({})", v.question, v.source)));
     }
     out.join("\n")
 }
@@ -325,19 +265,13 @@ fn search_cmd(args: SearchArgs, ctx: &Context) -> Result<()> {
     if args.json {
         let rows: Vec<_> = hits
             .iter()
-            .map(
-                |h| json!({"id": h.question.id, "score": h.score, "question": h.question.question}),
-            )
+            .map(|h| json!({"id": h.question.id, "score": h.score, "question": h.question.question}))
             .collect();
         p.json(&rows);
         return Ok(());
     }
     for h in hits {
-        p.out(format!(
-            "{}  {}",
-            p.paint(Tone::Accent, &h.question.id),
-            h.question.question
-        ));
+        p.out(format!("{}  {}", p.paint(Tone::Accent, &h.question.id), h.question.question));
     }
     if hits.is_empty() {
         p.err("no matches; try fewer or different words");
@@ -369,8 +303,7 @@ fn stats(json_out: bool, ctx: &Context) -> Result<()> {
     let by_difficulty = assemble::count_by(qs, |q| q.difficulty.as_str());
     let mut by_source: BTreeMap<String, usize> = BTreeMap::new();
     for q in qs {
-        for file in std::iter::once(&q.source.file).chain(q.variants.iter().map(|v| &v.source.file))
-        {
+        for file in std::iter::once(&q.source.file).chain(q.variants.iter().map(|v| &v.source.file)) {
             *by_source.entry(file.clone()).or_default() += 1;
         }
     }
@@ -386,23 +319,11 @@ fn stats(json_out: bool, ctx: &Context) -> Result<()> {
         }));
         return Ok(());
     }
-    p.out(format!(
-        "{} questions ({} as found in the sources) in {}",
-        qs.len(),
-        raw,
-        bank.origin_label()
-    ));
-    p.out(format!(
-        "{with_reference} with a reference answer, {with_key_points} with key points"
-    ));
+    p.out(format!("{} questions ({} as found in the sources) in {}", qs.len(), raw, bank.origin_label()));
+    p.out(format!("{with_reference} with a reference answer, {with_key_points} with key points"));
     p.out(p.paint(Tone::Bold, "\nBy topic"));
     for t in crate::bank::TOPICS {
-        p.out(format!(
-            "  {:<16} {:>4}  {}",
-            t.slug,
-            by_topic.get(t.slug).copied().unwrap_or(0),
-            t.title
-        ));
+        p.out(format!("  {:<16} {:>4}  {}", t.slug, by_topic.get(t.slug).copied().unwrap_or(0), t.title));
     }
     p.out(p.paint(Tone::Bold, "\nBy difficulty"));
     for (d, n) in &by_difficulty {

@@ -29,58 +29,28 @@ pub fn default_budget(d: Difficulty) -> u64 {
 pub fn run(args: InterviewArgs, ctx: &Context) -> Result<()> {
     let bank = ctx.settings.load_bank()?;
     let topics = super::bank::resolve_topics(&args.topics)?;
-    let difficulty = args
-        .difficulty
-        .as_deref()
-        .map(super::bank::parse_difficulty)
-        .transpose()?;
+    let difficulty = args.difficulty.as_deref().map(super::bank::parse_difficulty).transpose()?;
     if args.count == 0 {
-        return Err(Error::usage(
-            "--count must be at least 1",
-            "e.g. `viva interview --count 3`",
-        ));
+        return Err(Error::usage("--count must be at least 1", "e.g. `viva interview --count 3`"));
     }
-    let seed = args
-        .seed
-        .unwrap_or_else(|| chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0) as u64);
-    let filter = Filter {
-        topics: &topics,
-        difficulty,
-        ids: &[],
-    };
+    let seed = args.seed.unwrap_or_else(|| chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0) as u64);
+    let filter = Filter { topics: &topics, difficulty, ids: &[] };
     let drawn = draw::draw(&bank.questions, &filter, args.count, seed, !args.same_topic);
     if drawn.is_empty() {
         return Err(Error::usage(
-            format!(
-                "no questions in {} match these filters",
-                bank.origin_label()
-            ),
+            format!("no questions in {} match these filters", bank.origin_label()),
             "widen the filters; `viva bank stats` shows what each topic and difficulty holds",
         ));
     }
     if drawn.len() < args.count {
-        ctx.printer.warn(&format!(
-            "only {} questions match; the interview will have {}",
-            drawn.len(),
-            drawn.len()
-        ));
+        ctx.printer.warn(&format!("only {} questions match; the interview will have {}", drawn.len(), drawn.len()));
     }
-    let per_question: Option<Vec<u64>> = (!args.no_timer).then(|| {
-        drawn
-            .iter()
-            .map(|q| {
-                args.per_question
-                    .unwrap_or_else(|| default_budget(q.difficulty))
-            })
-            .collect()
-    });
+    let per_question: Option<Vec<u64>> = (!args.no_timer)
+        .then(|| drawn.iter().map(|q| args.per_question.unwrap_or_else(|| default_budget(q.difficulty))).collect());
     let total = if args.no_timer {
         None
     } else {
-        Some(args.minutes.map_or_else(
-            || per_question.iter().flatten().sum(),
-            |m| (m * 60.0).round() as u64,
-        ))
+        Some(args.minutes.map_or_else(|| per_question.iter().flatten().sum(), |m| (m * 60.0).round() as u64))
     };
     let settings = SessionSettings {
         count: drawn.len(),
@@ -144,11 +114,7 @@ fn run_session(
         .enumerate()
         .map(|(i, q)| PlannedQuestion {
             question_id: q.id.clone(),
-            budget: s
-                .per_question_seconds
-                .as_ref()
-                .and_then(|b| b.get(i))
-                .map(|secs| Duration::from_secs(*secs)),
+            budget: s.per_question_seconds.as_ref().and_then(|b| b.get(i)).map(|secs| Duration::from_secs(*secs)),
         })
         .collect();
     let used: f64 = transcript.items.iter().map(|i| i.seconds).sum();
@@ -159,16 +125,15 @@ fn run_session(
         start_at,
         already_used: Duration::from_secs_f64(used),
     };
-    let source: Box<dyn Source> =
-        if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
-            let history = store.dir().parent().map(|d| d.join(".viva_history"));
-            Box::new(Terminal::start(history).map_err(|source| Error::Io {
-                context: "cannot start the terminal reader".into(),
-                source,
-            })?)
-        } else {
-            Box::new(Piped::stdin())
-        };
+    let source: Box<dyn Source> = if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        let history = store.dir().parent().map(|d| d.join(".viva_history"));
+        Box::new(
+            Terminal::start(history)
+                .map_err(|source| Error::Io { context: "cannot start the terminal reader".into(), source })?,
+        )
+    } else {
+        Box::new(Piped::stdin())
+    };
     let session = Session {
         engine: Engine::new(plan),
         questions,
@@ -183,14 +148,9 @@ fn run_session(
     let p = &ctx.printer;
     p.out(render::report(&transcript, p));
     if transcript.is_finished() {
-        p.err(p.paint_err(
-            Tone::Dim,
-            &format!(
-                "saved `{}` and `{}`",
-                store.path(&transcript.id).display(),
-                md.display()
-            ),
-        ));
+        p.err(
+            p.paint_err(Tone::Dim, &format!("saved `{}` and `{}`", store.path(&transcript.id).display(), md.display())),
+        );
     } else {
         p.err(format!(
             "saved `{}`; {} question(s) left: continue with `viva resume {}`",
@@ -209,19 +169,11 @@ pub fn resume(args: ResumeArgs, ctx: &Context) -> Result<()> {
         None => store.latest_unfinished()?,
     };
     let bank = ctx.settings.load_bank()?;
-    let kind = if transcript.settings.grader == "llm" {
-        GraderKind::Llm
-    } else {
-        GraderKind::Offline
-    };
+    let kind = if transcript.settings.grader == "llm" { GraderKind::Llm } else { GraderKind::Offline };
     let grader = make_grader(kind, &bank.questions)?;
     // Grade whatever is still pending first.
     let mut regraded = 0;
-    for item in transcript
-        .items
-        .iter_mut()
-        .filter(|i| i.grade.status != GradeStatus::Graded)
-    {
+    for item in transcript.items.iter_mut().filter(|i| i.grade.status != GradeStatus::Graded) {
         if let Some(q) = bank.get(&item.question_id) {
             item.grade = grader.grade(q, &item.answer);
             regraded += 1;
@@ -229,19 +181,14 @@ pub fn resume(args: ResumeArgs, ctx: &Context) -> Result<()> {
     }
     if regraded > 0 {
         store.save(&transcript)?;
-        ctx.printer
-            .err(format!("graded {regraded} pending answer(s)"));
+        ctx.printer.err(format!("graded {regraded} pending answer(s)"));
     }
     let start_at = transcript.items.len();
     let mut questions = Vec::new();
     for id in &transcript.plan {
         let q = bank.get(id).ok_or_else(|| {
             Error::usage(
-                format!(
-                    "question `{id}` of session {} is not in {}",
-                    transcript.id,
-                    bank.origin_label()
-                ),
+                format!("question `{id}` of session {} is not in {}", transcript.id, bank.origin_label()),
                 "resume with the bank the session started from (`--bank DIR`)",
             )
         })?;
@@ -252,18 +199,9 @@ pub fn resume(args: ResumeArgs, ctx: &Context) -> Result<()> {
         store.save(&transcript)?;
         let md = store.save_beside(&transcript.id, "md", &render::markdown(&transcript))?;
         ctx.printer.out(render::report(&transcript, &ctx.printer));
-        ctx.printer.err(format!(
-            "session {} is complete; saved `{}`",
-            transcript.id,
-            md.display()
-        ));
+        ctx.printer.err(format!("session {} is complete; saved `{}`", transcript.id, md.display()));
         return Ok(());
     }
-    ctx.printer.err(format!(
-        "resuming session {} at question {} of {}",
-        transcript.id,
-        start_at + 1,
-        questions.len()
-    ));
+    ctx.printer.err(format!("resuming session {} at question {} of {}", transcript.id, start_at + 1, questions.len()));
     run_session(ctx, &store, transcript, questions, grader, start_at)
 }

@@ -33,10 +33,7 @@ impl Settings {
                 .map(|d| d.data_dir().join("transcripts"))
                 .unwrap_or_else(|| cwd.join("transcripts")),
         });
-        Settings {
-            bank_dir,
-            transcripts,
-        }
+        Settings { bank_dir, transcripts }
     }
 
     /// Loads the bank these settings point at.
@@ -59,10 +56,7 @@ pub fn workspace(start: &Path) -> Option<PathBuf> {
 
 fn has_toml(dir: &Path) -> bool {
     std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .any(|e| e.path().extension().is_some_and(|x| x == "toml"))
-        })
+        .map(|rd| rd.filter_map(|e| e.ok()).any(|e| e.path().extension().is_some_and(|x| x == "toml")))
         .unwrap_or(false)
 }
 

@@ -58,27 +58,17 @@ impl OfflineGrader {
             }
         }
         let n = docs.max(1) as f64;
-        let idf = df
-            .into_iter()
-            .map(|(w, d)| (w, (1.0 + n / d as f64).ln()))
-            .collect();
+        let idf = df.into_iter().map(|(w, d)| (w, (1.0 + n / d as f64).ln())).collect();
         let references = bank
             .iter()
             .filter_map(|q| {
                 let mut ws = words::content(q.answer.as_deref()?);
                 ws.sort();
                 ws.dedup();
-                Some(Reference {
-                    id: q.id.clone(),
-                    words: ws,
-                })
+                Some(Reference { id: q.id.clone(), words: ws })
             })
             .collect();
-        OfflineGrader {
-            idf,
-            default_idf: (1.0 + n).ln(),
-            references,
-        }
+        OfflineGrader { idf, default_idf: (1.0 + n).ln(), references }
     }
 
     fn weight(&self, word: &str) -> f64 {
@@ -90,11 +80,7 @@ mod checks;
 
 impl Grader for OfflineGrader {
     fn info(&self) -> GraderInfo {
-        GraderInfo {
-            kind: "offline".into(),
-            model: None,
-            version: VERSION.into(),
-        }
+        GraderInfo { kind: "offline".into(), model: None, version: VERSION.into() }
     }
 
     fn grade(&self, question: &Question, answer: &str) -> Grade {
@@ -124,10 +110,7 @@ impl Grader for OfflineGrader {
         let mut missed = Vec::new();
         for point in &points {
             match self.best_match(point, &sentences) {
-                Some(evidence) => covered.push(Covered {
-                    point: point.clone(),
-                    evidence: evidence.to_string(),
-                }),
+                Some(evidence) => covered.push(Covered { point: point.clone(), evidence: evidence.to_string() }),
                 None => missed.push(point.clone()),
             }
         }
@@ -275,26 +258,13 @@ impl OfflineGrader {
         if aw.len() < 12 {
             return None;
         }
-        let share = |r: &Reference| {
-            aw.iter()
-                .filter(|w| r.words.binary_search(w).is_ok())
-                .count() as f64
-                / aw.len() as f64
-        };
-        let own = self
-            .references
-            .iter()
-            .find(|r| r.id == question.id)
-            .map_or(0.0, share);
+        let share =
+            |r: &Reference| aw.iter().filter(|w| r.words.binary_search(w).is_ok()).count() as f64 / aw.len() as f64;
+        let own = self.references.iter().find(|r| r.id == question.id).map_or(0.0, share);
         if own >= 0.9 {
             return Some(Copy::Own);
         }
-        let other = self
-            .references
-            .iter()
-            .filter(|r| r.id != question.id)
-            .map(share)
-            .fold(0.0, f64::max);
+        let other = self.references.iter().filter(|r| r.id != question.id).map(share).fold(0.0, f64::max);
         (other >= 0.85 && other > own + 0.2).then_some(Copy::Other)
     }
 }

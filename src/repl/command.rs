@@ -11,10 +11,7 @@ pub enum Parsed {
     /// Open `$EDITOR` for a long answer (handled by the driver).
     Edit,
     /// Not a command we know; maybe a typo of `suggestion`.
-    Unknown {
-        typed: String,
-        suggestion: Option<&'static str>,
-    },
+    Unknown { typed: String, suggestion: Option<&'static str> },
 }
 
 /// Every command with its one-line help, in the order `/help` shows them.
@@ -25,10 +22,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("time", "time left on this question and in the interview"),
     ("pause", "stop the clock"),
     ("resume", "start the clock again"),
-    (
-        "edit",
-        "write this answer in $EDITOR (for long answers and code)",
-    ),
+    ("edit", "write this answer in $EDITOR (for long answers and code)"),
     ("quit", "end the session now; everything answered is saved"),
 ];
 
@@ -36,11 +30,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
 /// (so an answer starting with `/usr/bin/…` stays an answer).
 pub fn parse(line: &str) -> Option<Parsed> {
     let line = line.trim();
-    let word = line
-        .strip_prefix('/')?
-        .split_whitespace()
-        .next()
-        .unwrap_or("");
+    let word = line.strip_prefix('/')?.split_whitespace().next().unwrap_or("");
     if word.contains('/') || line.contains('\n') {
         return None;
     }
@@ -54,21 +44,13 @@ pub fn parse(line: &str) -> Option<Parsed> {
         "resume" | "continue" => Parsed::Engine(Command::Resume),
         "quit" | "q" | "exit" => Parsed::Engine(Command::Quit),
         "edit" | "e" | "editor" => Parsed::Edit,
-        _ => Parsed::Unknown {
-            suggestion: suggest(&word),
-            typed: word,
-        },
+        _ => Parsed::Unknown { suggestion: suggest(&word), typed: word },
     })
 }
 
 /// The closest known command within two edits, if any.
 fn suggest(word: &str) -> Option<&'static str> {
-    COMMANDS
-        .iter()
-        .map(|(name, _)| (distance(word, name), *name))
-        .filter(|(d, _)| *d <= 2)
-        .min()
-        .map(|(_, name)| name)
+    COMMANDS.iter().map(|(name, _)| (distance(word, name), *name)).filter(|(d, _)| *d <= 2).min().map(|(_, name)| name)
 }
 
 /// Levenshtein distance (commands are short).
@@ -96,27 +78,9 @@ mod tests {
         assert_eq!(parse("/skip"), Some(Parsed::Engine(Command::Skip)));
         assert_eq!(parse("  /TIME "), Some(Parsed::Engine(Command::Time)));
         assert_eq!(parse("/edit"), Some(Parsed::Edit));
-        assert_eq!(
-            parse("/skpi"),
-            Some(Parsed::Unknown {
-                typed: "skpi".into(),
-                suggestion: Some("skip")
-            })
-        );
-        assert_eq!(
-            parse("/qiut"),
-            Some(Parsed::Unknown {
-                typed: "qiut".into(),
-                suggestion: Some("quit")
-            })
-        );
-        assert_eq!(
-            parse("/xyzzy"),
-            Some(Parsed::Unknown {
-                typed: "xyzzy".into(),
-                suggestion: None
-            })
-        );
+        assert_eq!(parse("/skpi"), Some(Parsed::Unknown { typed: "skpi".into(), suggestion: Some("skip") }));
+        assert_eq!(parse("/qiut"), Some(Parsed::Unknown { typed: "qiut".into(), suggestion: Some("quit") }));
+        assert_eq!(parse("/xyzzy"), Some(Parsed::Unknown { typed: "xyzzy".into(), suggestion: None }));
     }
 
     #[test]

@@ -56,18 +56,11 @@ impl Piped {
             }
             let _ = tx.send(None);
         });
-        Piped {
-            lines: rx,
-            buffer: Vec::new(),
-            closed: false,
-        }
+        Piped { lines: rx, buffer: Vec::new(), closed: false }
     }
 
     fn take(&mut self) -> String {
-        std::mem::take(&mut self.buffer)
-            .join("\n")
-            .trim()
-            .to_string()
+        std::mem::take(&mut self.buffer).join("\n").trim().to_string()
     }
 }
 
@@ -77,11 +70,7 @@ impl Source for Piped {
     fn poll(&mut self, timeout: Duration) -> Option<Input> {
         if self.closed {
             // Anything typed before EOF is an answer; then the session ends.
-            return Some(if self.buffer.is_empty() {
-                Input::Eof
-            } else {
-                Input::Text(self.take())
-            });
+            return Some(if self.buffer.is_empty() { Input::Eof } else { Input::Text(self.take()) });
         }
         let deadline = std::time::Instant::now() + timeout;
         loop {
@@ -146,18 +135,9 @@ impl Terminal {
         let mirror = Arc::new(Mutex::new(String::new()));
         let thread_mirror = mirror.clone();
         std::thread::spawn(move || editor::run(req_rx, rep_tx, ready_tx, thread_mirror, history));
-        let (thread, printer) = ready_rx
-            .recv()
-            .map_err(|_| std::io::Error::other("the terminal reader did not start"))??;
-        Ok(Terminal {
-            requests: req_tx,
-            replies: rep_rx,
-            generation: 0,
-            mirror,
-            thread,
-            printer,
-            reading: false,
-        })
+        let (thread, printer) =
+            ready_rx.recv().map_err(|_| std::io::Error::other("the terminal reader did not start"))??;
+        Ok(Terminal { requests: req_tx, replies: rep_rx, generation: 0, mirror, thread, printer, reading: false })
     }
 }
 
@@ -170,10 +150,7 @@ impl Source for Terminal {
         if let Ok(mut m) = self.mirror.lock() {
             m.clear();
         }
-        self.reading = self
-            .requests
-            .send((self.generation, prompt.to_string()))
-            .is_ok();
+        self.reading = self.requests.send((self.generation, prompt.to_string())).is_ok();
     }
 
     fn poll(&mut self, timeout: Duration) -> Option<Input> {

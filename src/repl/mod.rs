@@ -47,19 +47,12 @@ impl GradingQueue {
                 }
             }
         });
-        GradingQueue {
-            info,
-            jobs: Some(job_tx),
-            results: res_rx,
-            outstanding: 0,
-        }
+        GradingQueue { info, jobs: Some(job_tx), results: res_rx, outstanding: 0 }
     }
 
     pub fn submit(&mut self, index: usize, question: &Question, answer: &str) {
         if let Some(jobs) = &self.jobs
-            && jobs
-                .send((index, question.clone(), answer.to_string()))
-                .is_ok()
+            && jobs.send((index, question.clone(), answer.to_string())).is_ok()
         {
             self.outstanding += 1;
         }
@@ -115,12 +108,8 @@ impl Session<'_> {
     pub fn run(mut self) -> Result<Transcript> {
         let origin = Instant::now();
         let wall = Utc::now();
-        let at = |d: Duration| -> DateTime<Utc> {
-            wall + chrono::Duration::from_std(d).unwrap_or_default()
-        };
-        let mut queue: Vec<Effect> = self.engine.handle(Event::Start {
-            now: Duration::ZERO,
-        });
+        let at = |d: Duration| -> DateTime<Utc> { wall + chrono::Duration::from_std(d).unwrap_or_default() };
+        let mut queue: Vec<Effect> = self.engine.handle(Event::Start { now: Duration::ZERO });
         let mut current: Option<usize> = None;
         let mut ctrl_c_armed = false;
         let mut announced: Option<(usize, u64)> = None;
@@ -141,9 +130,7 @@ impl Session<'_> {
                     }
                     Effect::HardStop { .. } => {
                         let text = self.source.interrupt();
-                        let note = self
-                            .printer
-                            .paint(Tone::Warn, "⏱  time is up: your answer so far is submitted");
+                        let note = self.printer.paint(Tone::Warn, "⏱  time is up: your answer so far is submitted");
                         self.source.print(&note);
                         let now = origin.elapsed();
                         queue.extend(self.engine.handle(Event::TimedOut { now, text }));
@@ -155,11 +142,8 @@ impl Session<'_> {
                             model: None,
                             version: String::new(),
                         };
-                        let mut item = Item::new(
-                            q,
-                            outcome.answer.clone(),
-                            Grade::pending(grader_info, "grading in progress"),
-                        );
+                        let mut item =
+                            Item::new(q, outcome.answer.clone(), Grade::pending(grader_info, "grading in progress"));
                         item.started_at = at(outcome.started);
                         item.answered_at = at(outcome.ended);
                         item.seconds = outcome.seconds;
@@ -173,15 +157,9 @@ impl Session<'_> {
                     }
                     Effect::ShowTime { question, total } => {
                         let show = |d: Option<Duration>| {
-                            d.map_or("untimed".to_string(), |d| {
-                                format!("{} left", ui::duration(d.as_secs_f64()))
-                            })
+                            d.map_or("untimed".to_string(), |d| format!("{} left", ui::duration(d.as_secs_f64())))
                         };
-                        self.source.print(&format!(
-                            "⏱  question: {} · interview: {}",
-                            show(question),
-                            show(total)
-                        ));
+                        self.source.print(&format!("⏱  question: {} · interview: {}", show(question), show(total)));
                     }
                     Effect::ShowHelp => {
                         for (name, help) in command::COMMANDS {
@@ -194,9 +172,7 @@ impl Session<'_> {
                         };
                         self.source.print(how);
                     }
-                    Effect::Paused => self
-                        .source
-                        .print("⏸  paused: the clock is stopped. /resume to continue."),
+                    Effect::Paused => self.source.print("⏸  paused: the clock is stopped. /resume to continue."),
                     Effect::Resumed => self.source.print("▶  resumed."),
                     Effect::Notice(text) => {
                         let line = self.printer.paint(Tone::Dim, &text);
@@ -220,9 +196,7 @@ impl Session<'_> {
                 }
                 self.apply_grades()?;
                 self.countdown(origin.elapsed(), &mut announced);
-                let effects = self.engine.handle(Event::Tick {
-                    now: origin.elapsed(),
-                });
+                let effects = self.engine.handle(Event::Tick { now: origin.elapsed() });
                 if !effects.is_empty() {
                     queue.extend(effects);
                     break None;
@@ -241,10 +215,8 @@ impl Session<'_> {
                 }
                 Some(Input::Interrupted) => {
                     if ctrl_c_armed {
-                        queue.extend(self.engine.handle(Event::Command {
-                            now,
-                            command: crate::session::Command::Quit,
-                        }));
+                        queue
+                            .extend(self.engine.handle(Event::Command { now, command: crate::session::Command::Quit }));
                     } else {
                         ctrl_c_armed = true;
                         self.source.print("(Ctrl-C cleared the line; press it again on an empty line, or type /quit, to end the session — your answers are saved)");
@@ -259,9 +231,7 @@ impl Session<'_> {
     /// The visible countdown: on a terminal, a line each time the question's time left passes a
     /// whole minute (the engine itself warns at 60 s and 15 s).
     fn countdown(&mut self, now: Duration, announced: &mut Option<(usize, u64)>) {
-        let (Some(index), (Some(left), total)) =
-            (self.engine.current(), self.engine.time_left(now))
-        else {
+        let (Some(index), (Some(left), total)) = (self.engine.current(), self.engine.time_left(now)) else {
             return;
         };
         if !self.source.is_terminal() || self.engine.is_paused() {
@@ -270,13 +240,9 @@ impl Session<'_> {
         let minutes = left.as_secs().div_ceil(60);
         match *announced {
             Some((i, m)) if i == index && minutes < m && minutes >= 2 => {
-                let total = total.map_or(String::new(), |t| {
-                    format!(" · {} in the interview", ui::duration(t.as_secs_f64()))
-                });
-                let line = self.printer.paint(
-                    Tone::Dim,
-                    &format!("⏱  {minutes}m 00s left on this question{total}"),
-                );
+                let total =
+                    total.map_or(String::new(), |t| format!(" · {} in the interview", ui::duration(t.as_secs_f64())));
+                let line = self.printer.paint(Tone::Dim, &format!("⏱  {minutes}m 00s left on this question{total}"));
                 self.source.print(&line);
             }
             _ => {}
@@ -291,23 +257,16 @@ impl Session<'_> {
         Ok(match command::parse(&text) {
             Some(Parsed::Engine(command)) => self.engine.handle(Event::Command { now, command }),
             Some(Parsed::Edit) => match edit_answer() {
-                Ok(answer) if !answer.trim().is_empty() => {
-                    self.engine.handle(Event::Answer { now, text: answer })
+                Ok(answer) if !answer.trim().is_empty() => self.engine.handle(Event::Answer { now, text: answer }),
+                Ok(_) => vec![Effect::Notice("the editor returned nothing; type your answer here".into())],
+                Err(e) => {
+                    vec![Effect::Notice(format!("cannot open an editor: {e}; set $EDITOR, or type your answer here"))]
                 }
-                Ok(_) => vec![Effect::Notice(
-                    "the editor returned nothing; type your answer here".into(),
-                )],
-                Err(e) => vec![Effect::Notice(format!(
-                    "cannot open an editor: {e}; set $EDITOR, or type your answer here"
-                ))],
             },
             Some(Parsed::Unknown { typed, suggestion }) => {
-                let hint = suggestion.map_or(String::from("/help lists the commands"), |s| {
-                    format!("did you mean /{s}?")
-                });
-                vec![Effect::Notice(format!(
-                    "unknown command /{typed}: {hint} (not recorded as an answer)"
-                ))]
+                let hint =
+                    suggestion.map_or(String::from("/help lists the commands"), |s| format!("did you mean /{s}?"));
+                vec![Effect::Notice(format!("unknown command /{typed}: {hint} (not recorded as an answer)"))]
             }
             None => self.engine.handle(Event::Answer { now, text }),
         })
@@ -321,17 +280,9 @@ impl Session<'_> {
         self.source.print("");
         self.source.print(&p.paint(
             Tone::Accent,
-            &format!(
-                "Question {} of {} · {} · {} · {}",
-                index + 1,
-                of,
-                title,
-                q.difficulty,
-                time
-            ),
+            &format!("Question {} of {} · {} · {} · {}", index + 1, of, title, q.difficulty, time),
         ));
-        self.source
-            .print(&p.paint(Tone::Bold, &ui::wrap(&q.question, 78, "")));
+        self.source.print(&p.paint(Tone::Bold, &ui::wrap(&q.question, 78, "")));
         if let Some(code) = &q.code {
             self.source.print(&format!("\n{code}\n"));
         }
@@ -339,11 +290,7 @@ impl Session<'_> {
 
     fn prompt(&self, current: Option<usize>, now: Duration) -> String {
         let (question, _) = self.engine.time_left(now);
-        let paused = if self.engine.is_paused() {
-            "paused "
-        } else {
-            ""
-        };
+        let paused = if self.engine.is_paused() { "paused " } else { "" };
         match (current, question) {
             (Some(_), Some(left)) => {
                 format!("[{paused}{} left] › ", ui::duration(left.as_secs_f64()))
@@ -366,10 +313,8 @@ impl Session<'_> {
 
     fn finish(mut self, reason: FinishReason) -> Result<Transcript> {
         if self.grading.outstanding() > 0 {
-            self.printer.err(self.printer.paint_err(
-                Tone::Dim,
-                &format!("grading {} answer(s)…", self.grading.outstanding()),
-            ));
+            self.printer
+                .err(self.printer.paint_err(Tone::Dim, &format!("grading {} answer(s)…", self.grading.outstanding())));
         }
         for (index, grade) in self.grading.drain() {
             self.transcript.items[index].grade = grade;
@@ -393,23 +338,16 @@ impl Session<'_> {
 
 /// Opens `$VISUAL`/`$EDITOR` (default `vi`) on a temporary file and returns what was written.
 fn edit_answer() -> std::io::Result<String> {
-    let editor = std::env::var("VISUAL")
-        .or_else(|_| std::env::var("EDITOR"))
-        .unwrap_or_else(|_| "vi".into());
+    let editor = std::env::var("VISUAL").or_else(|_| std::env::var("EDITOR")).unwrap_or_else(|_| "vi".into());
     let path = std::env::temp_dir().join(format!("viva-answer-{}.md", std::process::id()));
     std::fs::write(&path, "")?;
     let mut parts = editor.split_whitespace();
     let program = parts.next().unwrap_or("vi");
-    let status = std::process::Command::new(program)
-        .args(parts)
-        .arg(&path)
-        .status()?;
+    let status = std::process::Command::new(program).args(parts).arg(&path).status()?;
     let text = std::fs::read_to_string(&path)?;
     let _ = std::fs::remove_file(&path);
     if !status.success() {
-        return Err(std::io::Error::other(format!(
-            "`{editor}` exited with {status}"
-        )));
+        return Err(std::io::Error::other(format!("`{editor}` exited with {status}")));
     }
     Ok(text.trim().to_string())
 }

@@ -46,10 +46,7 @@ struct Current {
 
 impl Engine {
     pub fn new(plan: Plan) -> Engine {
-        Engine {
-            plan,
-            state: State::NotStarted,
-        }
+        Engine { plan, state: State::NotStarted }
     }
 
     pub fn plan(&self) -> &Plan {
@@ -79,10 +76,7 @@ impl Engine {
         match &self.state {
             State::Asking(c) => {
                 let now = c.paused_since.unwrap_or(now);
-                (
-                    c.deadline.map(|d| d.saturating_sub(now)),
-                    c.total_deadline.map(|d| d.saturating_sub(now)),
-                )
+                (c.deadline.map(|d| d.saturating_sub(now)), c.total_deadline.map(|d| d.saturating_sub(now)))
             }
             _ => (None, None),
         }
@@ -93,15 +87,10 @@ impl Engine {
         match (&mut self.state, event) {
             (State::Finished, _) => Vec::new(),
             (State::NotStarted, Event::Start { now }) => {
-                let total_deadline = self
-                    .plan
-                    .total
-                    .map(|t| now + t.saturating_sub(self.plan.already_used));
+                let total_deadline = self.plan.total.map(|t| now + t.saturating_sub(self.plan.already_used));
                 self.ask(self.plan.start_at, now, total_deadline)
             }
-            (State::NotStarted, Event::InputClosed { .. }) => {
-                self.finish(FinishReason::InputClosed)
-            }
+            (State::NotStarted, Event::InputClosed { .. }) => self.finish(FinishReason::InputClosed),
             (State::NotStarted, _) => Vec::new(),
             (State::Asking(_), Event::Start { .. }) => Vec::new(),
             (State::Asking(c), Event::Tick { now }) => tick(c, &self.plan, now),
@@ -110,9 +99,7 @@ impl Engine {
                     return vec![Effect::Notice("paused: /resume to continue".into())];
                 }
                 if text.trim().is_empty() {
-                    return vec![Effect::Notice(
-                        "empty answer: type an answer, or /skip".into(),
-                    )];
+                    return vec![Effect::Notice("empty answer: type an answer, or /skip".into())];
                 }
                 let late = c.deadline.is_some_and(|d| now > d) || c.stopping;
                 self.record(now, text, late, false)
@@ -171,12 +158,7 @@ impl Engine {
     }
 
     /// Asks question `index`, or finishes when there is none.
-    fn ask(
-        &mut self,
-        index: usize,
-        now: Duration,
-        total_deadline: Option<Duration>,
-    ) -> Vec<Effect> {
+    fn ask(&mut self, index: usize, now: Duration, total_deadline: Option<Duration>) -> Vec<Effect> {
         let Some(q) = self.plan.questions.get(index) else {
             return self.finish(FinishReason::Completed);
         };
@@ -194,21 +176,11 @@ impl Engine {
             paused_since: None,
             paused_total: Duration::ZERO,
         });
-        vec![Effect::Ask {
-            index,
-            of: self.plan.questions.len(),
-            budget: q.budget,
-        }]
+        vec![Effect::Ask { index, of: self.plan.questions.len(), budget: q.budget }]
     }
 
     /// Records the current question and moves on.
-    fn record(
-        &mut self,
-        now: Duration,
-        answer: String,
-        timed_out: bool,
-        skipped: bool,
-    ) -> Vec<Effect> {
+    fn record(&mut self, now: Duration, answer: String, timed_out: bool, skipped: bool) -> Vec<Effect> {
         let State::Asking(c) = &self.state else {
             return Vec::new();
         };
@@ -250,18 +222,13 @@ fn tick(c: &mut Current, plan: &Plan, now: Duration) -> Vec<Effect> {
     if let (Some(left), Some(budget)) = (left, budget) {
         // Only the most urgent threshold crossed is shown; thresholds at or above the budget never.
         let crossed: Vec<usize> = (0..WARN_AT.len())
-            .filter(|&i| {
-                !c.warned[i] && WARN_AT[i] < budget && left <= WARN_AT[i] && !left.is_zero()
-            })
+            .filter(|&i| !c.warned[i] && WARN_AT[i] < budget && left <= WARN_AT[i] && !left.is_zero())
             .collect();
         if let Some(&last) = crossed.last() {
             for i in crossed {
                 c.warned[i] = true;
             }
-            effects.push(Effect::Warn {
-                index: c.index,
-                remaining: left.min(WARN_AT[last]),
-            });
+            effects.push(Effect::Warn { index: c.index, remaining: left.min(WARN_AT[last]) });
         }
     }
     if let Some(total_left) = total_left
@@ -272,10 +239,7 @@ fn tick(c: &mut Current, plan: &Plan, now: Duration) -> Vec<Effect> {
         && plan.total.is_some_and(|t| t > WARN_AT[0])
     {
         c.warned_total = true;
-        effects.push(Effect::Warn {
-            index: c.index,
-            remaining: total_left,
-        });
+        effects.push(Effect::Warn { index: c.index, remaining: total_left });
     }
     let question_up = c.deadline.is_some_and(|d| now >= d);
     let total_up = c.total_deadline.is_some_and(|d| now >= d);
@@ -288,7 +252,9 @@ fn tick(c: &mut Current, plan: &Plan, now: Duration) -> Vec<Effect> {
             effects.push(Effect::HardStop { index: c.index });
         } else if !c.late_notice {
             c.late_notice = true;
-            effects.push(Effect::Notice("time is up for this question: finish your answer and submit it (it will be marked late)".into()));
+            effects.push(Effect::Notice(
+                "time is up for this question: finish your answer and submit it (it will be marked late)".into(),
+            ));
         }
     }
     effects

@@ -13,10 +13,7 @@ fn plan(budgets: &[Option<u64>], total: Option<u64>, hard_stop: bool) -> Plan {
         questions: budgets
             .iter()
             .enumerate()
-            .map(|(i, b)| PlannedQuestion {
-                question_id: format!("q{i}"),
-                budget: b.map(s),
-            })
+            .map(|(i, b)| PlannedQuestion { question_id: format!("q{i}"), budget: b.map(s) })
             .collect(),
         total: total.map(s),
         hard_stop,
@@ -32,17 +29,11 @@ fn started(p: Plan) -> Engine {
 }
 
 fn answer(e: &mut Engine, at: u64, text: &str) -> Vec<Effect> {
-    e.handle(Event::Answer {
-        now: s(at),
-        text: text.into(),
-    })
+    e.handle(Event::Answer { now: s(at), text: text.into() })
 }
 
 fn cmd(e: &mut Engine, at: u64, command: Command) -> Vec<Effect> {
-    e.handle(Event::Command {
-        now: s(at),
-        command,
-    })
+    e.handle(Event::Command { now: s(at), command })
 }
 
 fn tick(e: &mut Engine, at: u64) -> Vec<Effect> {
@@ -50,39 +41,20 @@ fn tick(e: &mut Engine, at: u64) -> Vec<Effect> {
 }
 
 fn recorded(effects: &[Effect]) -> Vec<&Outcome> {
-    effects
-        .iter()
-        .filter_map(|e| {
-            if let Effect::Record(o) = e {
-                Some(o)
-            } else {
-                None
-            }
-        })
-        .collect()
+    effects.iter().filter_map(|e| if let Effect::Record(o) = e { Some(o) } else { None }).collect()
 }
 
 #[test]
 fn start_asks_the_first_question() {
     let mut e = Engine::new(plan(&[Some(240), Some(300)], None, true));
-    assert_eq!(
-        e.handle(Event::Start { now: s(0) }),
-        vec![Effect::Ask {
-            index: 0,
-            of: 2,
-            budget: Some(s(240))
-        }]
-    );
+    assert_eq!(e.handle(Event::Start { now: s(0) }), vec![Effect::Ask { index: 0, of: 2, budget: Some(s(240)) }]);
     assert_eq!(e.current(), Some(0));
 }
 
 #[test]
 fn an_empty_plan_finishes_at_once() {
     let mut e = Engine::new(plan(&[], None, true));
-    assert_eq!(
-        e.handle(Event::Start { now: s(0) }),
-        vec![Effect::Finish(FinishReason::Completed)]
-    );
+    assert_eq!(e.handle(Event::Start { now: s(0) }), vec![Effect::Finish(FinishReason::Completed)]);
     assert!(e.finished());
 }
 
@@ -102,11 +74,7 @@ fn answers_are_recorded_then_the_next_is_asked_then_it_finishes() {
                 started: s(0),
                 ended: s(30)
             }),
-            Effect::Ask {
-                index: 1,
-                of: 2,
-                budget: Some(s(240))
-            },
+            Effect::Ask { index: 1, of: 2, budget: Some(s(240)) },
         ]
     );
     let fx = answer(&mut e, 100, "second");
@@ -135,14 +103,7 @@ fn skip_records_a_skipped_empty_answer() {
 #[test]
 fn repeat_asks_again_without_resetting_the_clock() {
     let mut e = started(plan(&[Some(100)], None, true));
-    assert_eq!(
-        cmd(&mut e, 50, Command::Repeat),
-        vec![Effect::Ask {
-            index: 0,
-            of: 1,
-            budget: Some(s(100))
-        }]
-    );
+    assert_eq!(cmd(&mut e, 50, Command::Repeat), vec![Effect::Ask { index: 0, of: 1, budget: Some(s(100)) }]);
     assert_eq!(e.time_left(s(50)).0, Some(s(50)));
     assert_eq!(recorded(&answer(&mut e, 60, "x"))[0].seconds, 60.0);
 }
@@ -151,21 +112,9 @@ fn repeat_asks_again_without_resetting_the_clock() {
 fn warnings_come_at_60_and_15_seconds_once_each() {
     let mut e = started(plan(&[Some(240)], None, true));
     assert_eq!(tick(&mut e, 100), vec![]);
-    assert_eq!(
-        tick(&mut e, 180),
-        vec![Effect::Warn {
-            index: 0,
-            remaining: s(60)
-        }]
-    );
+    assert_eq!(tick(&mut e, 180), vec![Effect::Warn { index: 0, remaining: s(60) }]);
     assert_eq!(tick(&mut e, 181), vec![]);
-    assert_eq!(
-        tick(&mut e, 225),
-        vec![Effect::Warn {
-            index: 0,
-            remaining: s(15)
-        }]
-    );
+    assert_eq!(tick(&mut e, 225), vec![Effect::Warn { index: 0, remaining: s(15) }]);
     assert_eq!(tick(&mut e, 226), vec![]);
 }
 
@@ -173,25 +122,13 @@ fn warnings_come_at_60_and_15_seconds_once_each() {
 fn a_short_budget_warns_only_at_15_seconds() {
     let mut e = started(plan(&[Some(30)], None, true));
     assert_eq!(tick(&mut e, 10), vec![]);
-    assert_eq!(
-        tick(&mut e, 16),
-        vec![Effect::Warn {
-            index: 0,
-            remaining: s(14)
-        }]
-    );
+    assert_eq!(tick(&mut e, 16), vec![Effect::Warn { index: 0, remaining: s(14) }]);
 }
 
 #[test]
 fn a_jump_past_both_thresholds_warns_once() {
     let mut e = started(plan(&[Some(240)], None, true));
-    assert_eq!(
-        tick(&mut e, 230),
-        vec![Effect::Warn {
-            index: 0,
-            remaining: s(10)
-        }]
-    );
+    assert_eq!(tick(&mut e, 230), vec![Effect::Warn { index: 0, remaining: s(10) }]);
     assert_eq!(tick(&mut e, 231), vec![]);
 }
 
@@ -200,31 +137,18 @@ fn hard_stop_is_sent_once_and_records_the_partial_text() {
     let mut e = started(plan(&[Some(60), Some(60)], None, true));
     assert_eq!(tick(&mut e, 60), vec![Effect::HardStop { index: 0 }]);
     assert_eq!(tick(&mut e, 61), vec![]);
-    let fx = e.handle(Event::TimedOut {
-        now: s(61),
-        text: "half an ans".into(),
-    });
+    let fx = e.handle(Event::TimedOut { now: s(61), text: "half an ans".into() });
     let o = recorded(&fx)[0];
     assert!(o.timed_out);
     assert_eq!(o.answer, "half an ans");
-    assert_eq!(
-        fx.last(),
-        Some(&Effect::Ask {
-            index: 1,
-            of: 2,
-            budget: Some(s(60))
-        })
-    );
+    assert_eq!(fx.last(), Some(&Effect::Ask { index: 1, of: 2, budget: Some(s(60)) }));
 }
 
 #[test]
 fn a_hard_stop_with_nothing_typed_records_an_empty_timed_out_answer() {
     let mut e = started(plan(&[Some(10)], None, true));
     tick(&mut e, 10);
-    let fx = e.handle(Event::TimedOut {
-        now: s(10),
-        text: String::new(),
-    });
+    let fx = e.handle(Event::TimedOut { now: s(10), text: String::new() });
     let o = recorded(&fx)[0];
     assert!(o.timed_out && o.answer.is_empty() && !o.skipped);
     assert!(e.finished());
@@ -236,11 +160,7 @@ fn without_hard_stop_a_late_answer_is_marked_timed_out_after_a_notice() {
     let fx = tick(&mut e, 21);
     assert!(matches!(fx.as_slice(), [Effect::Notice(n)] if n.contains("time is up")));
     assert_eq!(tick(&mut e, 22), vec![]);
-    let o = recorded(&answer(&mut e, 40, "late"))
-        .first()
-        .copied()
-        .cloned()
-        .unwrap();
+    let o = recorded(&answer(&mut e, 40, "late")).first().copied().cloned().unwrap();
     assert!(o.timed_out);
     assert_eq!(o.answer, "late");
 }
@@ -250,10 +170,7 @@ fn total_time_up_stops_the_current_question_and_finishes() {
     let mut e = started(plan(&[Some(100), Some(100), Some(100)], Some(150), true));
     answer(&mut e, 90, "one");
     assert!(tick(&mut e, 150).contains(&Effect::HardStop { index: 1 }));
-    let fx = e.handle(Event::TimedOut {
-        now: s(150),
-        text: "two, cut".into(),
-    });
+    let fx = e.handle(Event::TimedOut { now: s(150), text: "two, cut".into() });
     assert_eq!(recorded(&fx)[0].answer, "two, cut");
     assert_eq!(fx.last(), Some(&Effect::Finish(FinishReason::TotalTimeUp)));
     assert!(e.finished());
@@ -262,13 +179,7 @@ fn total_time_up_stops_the_current_question_and_finishes() {
 #[test]
 fn the_interview_total_warns_when_a_minute_is_left() {
     let mut e = started(plan(&[Some(600)], Some(300), true));
-    assert_eq!(
-        tick(&mut e, 240),
-        vec![Effect::Warn {
-            index: 0,
-            remaining: s(60)
-        }]
-    );
+    assert_eq!(tick(&mut e, 240), vec![Effect::Warn { index: 0, remaining: s(60) }]);
     assert_eq!(tick(&mut e, 241), vec![]);
 }
 
@@ -279,26 +190,12 @@ fn pause_stops_the_clock_and_resume_moves_deadlines() {
     assert!(e.is_paused());
     assert_eq!(tick(&mut e, 500), vec![], "no hard stop while paused");
     assert_eq!(e.time_left(s(500)), (Some(s(90)), Some(s(90))));
-    assert!(
-        matches!(answer(&mut e, 500, "x").as_slice(), [Effect::Notice(n)] if n.contains("paused"))
-    );
-    assert!(
-        matches!(cmd(&mut e, 500, Command::Pause).as_slice(), [Effect::Notice(n)] if n.contains("already paused"))
-    );
+    assert!(matches!(answer(&mut e, 500, "x").as_slice(), [Effect::Notice(n)] if n.contains("paused")));
+    assert!(matches!(cmd(&mut e, 500, Command::Pause).as_slice(), [Effect::Notice(n)] if n.contains("already paused")));
     assert_eq!(cmd(&mut e, 510, Command::Resume), vec![Effect::Resumed]);
     assert_eq!(e.time_left(s(510)), (Some(s(90)), Some(s(90))));
-    assert_eq!(
-        tick(&mut e, 599),
-        vec![Effect::Warn {
-            index: 0,
-            remaining: s(1)
-        }]
-    );
-    let o = recorded(&answer(&mut e, 520, "done"))
-        .first()
-        .copied()
-        .cloned()
-        .unwrap();
+    assert_eq!(tick(&mut e, 599), vec![Effect::Warn { index: 0, remaining: s(1) }]);
+    let o = recorded(&answer(&mut e, 520, "done")).first().copied().cloned().unwrap();
     assert_eq!(o.seconds, 20.0, "paused time excluded");
     assert!(!o.timed_out);
 }
@@ -306,31 +203,17 @@ fn pause_stops_the_clock_and_resume_moves_deadlines() {
 #[test]
 fn resume_without_pause_is_a_notice() {
     let mut e = started(plan(&[None], None, true));
-    assert!(
-        matches!(cmd(&mut e, 1, Command::Resume).as_slice(), [Effect::Notice(n)] if n == "not paused")
-    );
+    assert!(matches!(cmd(&mut e, 1, Command::Resume).as_slice(), [Effect::Notice(n)] if n == "not paused"));
 }
 
 #[test]
 fn time_help_quit_and_input_closed() {
     let mut e = started(plan(&[Some(100)], Some(400), true));
-    assert_eq!(
-        cmd(&mut e, 40, Command::Time),
-        vec![Effect::ShowTime {
-            question: Some(s(60)),
-            total: Some(s(360))
-        }]
-    );
+    assert_eq!(cmd(&mut e, 40, Command::Time), vec![Effect::ShowTime { question: Some(s(60)), total: Some(s(360)) }]);
     assert_eq!(cmd(&mut e, 40, Command::Help), vec![Effect::ShowHelp]);
-    assert_eq!(
-        cmd(&mut e, 41, Command::Quit),
-        vec![Effect::Finish(FinishReason::Quit)]
-    );
+    assert_eq!(cmd(&mut e, 41, Command::Quit), vec![Effect::Finish(FinishReason::Quit)]);
     let mut e = started(plan(&[None], None, true));
-    assert_eq!(
-        e.handle(Event::InputClosed { now: s(3) }),
-        vec![Effect::Finish(FinishReason::InputClosed)]
-    );
+    assert_eq!(e.handle(Event::InputClosed { now: s(3) }), vec![Effect::Finish(FinishReason::InputClosed)]);
 }
 
 #[test]
@@ -339,13 +222,7 @@ fn an_untimed_plan_never_warns_or_stops() {
     for t in [10, 1000, 100_000] {
         assert_eq!(tick(&mut e, t), vec![]);
     }
-    assert_eq!(
-        cmd(&mut e, 5, Command::Time),
-        vec![Effect::ShowTime {
-            question: None,
-            total: None
-        }]
-    );
+    assert_eq!(cmd(&mut e, 5, Command::Time), vec![Effect::ShowTime { question: None, total: None }]);
 }
 
 #[test]
@@ -354,14 +231,7 @@ fn a_resumed_plan_starts_later_and_counts_used_time() {
     p.start_at = 2;
     p.already_used = s(250);
     let mut e = Engine::new(p);
-    assert_eq!(
-        e.handle(Event::Start { now: s(0) }),
-        vec![Effect::Ask {
-            index: 2,
-            of: 3,
-            budget: Some(s(100))
-        }]
-    );
+    assert_eq!(e.handle(Event::Start { now: s(0) }), vec![Effect::Ask { index: 2, of: 3, budget: Some(s(100)) }]);
     assert_eq!(e.time_left(s(0)), (Some(s(100)), Some(s(50))));
     assert!(tick(&mut e, 50).contains(&Effect::HardStop { index: 2 }));
 }
@@ -379,12 +249,6 @@ fn events_after_the_finish_do_nothing() {
 #[test]
 fn a_stray_timed_out_without_a_hard_stop_and_no_text_is_ignored() {
     let mut e = started(plan(&[Some(100)], None, true));
-    assert_eq!(
-        e.handle(Event::TimedOut {
-            now: s(5),
-            text: String::new()
-        }),
-        vec![]
-    );
+    assert_eq!(e.handle(Event::TimedOut { now: s(5), text: String::new() }), vec![]);
     assert_eq!(e.current(), Some(0));
 }

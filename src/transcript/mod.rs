@@ -118,9 +118,5 @@ impl Transcript {
 /// A new session id: sortable by time, unique enough for one user.
 pub fn new_id(now: DateTime<Utc>) -> String {
     let nanos = now.timestamp_subsec_nanos();
-    format!(
-        "{}-{:04x}",
-        now.format("%Y%m%d-%H%M%S"),
-        (nanos / 1000) & 0xffff
-    )
+    format!("{}-{:04x}", now.format("%Y%m%d-%H%M%S"), (nanos / 1000) & 0xffff)
 }

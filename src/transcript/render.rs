@@ -15,38 +15,17 @@ pub fn topic_scores(t: &Transcript) -> Vec<(String, f64, usize)> {
             by.entry(item.topic.as_str()).or_default().push(s);
         }
     }
-    let mut rows: Vec<_> = by
-        .into_iter()
-        .map(|(k, v)| {
-            (
-                k.to_string(),
-                v.iter().sum::<f64>() / v.len() as f64,
-                v.len(),
-            )
-        })
-        .collect();
+    let mut rows: Vec<_> =
+        by.into_iter().map(|(k, v)| (k.to_string(), v.iter().sum::<f64>() / v.len() as f64, v.len())).collect();
     rows.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     rows
 }
 
 /// Questions to practise next: the lowest-scoring items (below 7), worst first, as bank ids.
 pub fn practise_next(t: &Transcript) -> Vec<&str> {
-    let mut items: Vec<&Item> = t
-        .items
-        .iter()
-        .filter(|i| i.grade.score.is_none_or(|s| s < 7.0))
-        .collect();
-    items.sort_by(|a, b| {
-        a.grade
-            .score
-            .unwrap_or(0.0)
-            .total_cmp(&b.grade.score.unwrap_or(0.0))
-    });
-    items
-        .iter()
-        .map(|i| i.question_id.as_str())
-        .take(5)
-        .collect()
+    let mut items: Vec<&Item> = t.items.iter().filter(|i| i.grade.score.is_none_or(|s| s < 7.0)).collect();
+    items.sort_by(|a, b| a.grade.score.unwrap_or(0.0).total_cmp(&b.grade.score.unwrap_or(0.0)));
+    items.iter().map(|i| i.question_id.as_str()).take(5).collect()
 }
 
 fn status_text(item: &Item) -> String {
@@ -88,10 +67,7 @@ pub fn report(t: &Transcript, p: &Printer) -> String {
             "{} {}  {}",
             p.paint_err(Tone::Bold, &format!("{}.", n + 1)),
             p.paint_err(tone, &format!("{score:>7}")),
-            ui::wrap(&item.question, 64, "")
-                .lines()
-                .next()
-                .unwrap_or_default()
+            ui::wrap(&item.question, 64, "").lines().next().unwrap_or_default()
         ));
         let flags = item_flags(item);
         out.push(format!(
@@ -103,11 +79,7 @@ pub fn report(t: &Transcript, p: &Printer) -> String {
                     item.topic,
                     item.difficulty,
                     ui::duration(item.seconds),
-                    if flags.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" · {}", flags.join(", "))
-                    }
+                    if flags.is_empty() { String::new() } else { format!(" · {}", flags.join(", ")) }
                 )
             )
         ));
@@ -125,27 +97,15 @@ pub fn report(t: &Transcript, p: &Printer) -> String {
     match t.score() {
         Some(s) => out.push(p.paint_err(
             Tone::Bold,
-            &format!(
-                "Overall: {} over {} answers",
-                ui::score((s * 10.0).round() / 10.0),
-                t.items.len()
-            ),
+            &format!("Overall: {} over {} answers", ui::score((s * 10.0).round() / 10.0), t.items.len()),
         )),
         None => out.push("Overall: no graded answers yet".into()),
     }
     let topics = topic_scores(t);
     if topics.len() > 1 {
         let (best, worst) = (&topics[0], &topics[topics.len() - 1]);
-        out.push(format!(
-            "Strongest topic: {} ({})",
-            best.0,
-            ui::score((best.1 * 10.0).round() / 10.0)
-        ));
-        out.push(format!(
-            "Weakest topic:   {} ({})",
-            worst.0,
-            ui::score((worst.1 * 10.0).round() / 10.0)
-        ));
+        out.push(format!("Strongest topic: {} ({})", best.0, ui::score((best.1 * 10.0).round() / 10.0)));
+        out.push(format!("Weakest topic:   {} ({})", worst.0, ui::score((worst.1 * 10.0).round() / 10.0)));
     }
     let next = practise_next(t);
     if !next.is_empty() {
@@ -158,22 +118,13 @@ pub fn report(t: &Transcript, p: &Printer) -> String {
 /// The Markdown rendering saved beside the JSON.
 pub fn markdown(t: &Transcript) -> String {
     let mut md = format!("# viva {} · {}\n\n", t.mode, t.id);
-    md.push_str(&format!(
-        "- started: {}\n",
-        t.started_at.format("%Y-%m-%d %H:%M:%S UTC")
-    ));
+    md.push_str(&format!("- started: {}\n", t.started_at.format("%Y-%m-%d %H:%M:%S UTC")));
     if let Some(f) = t.finished_at {
-        md.push_str(&format!(
-            "- finished: {}\n",
-            f.format("%Y-%m-%d %H:%M:%S UTC")
-        ));
+        md.push_str(&format!("- finished: {}\n", f.format("%Y-%m-%d %H:%M:%S UTC")));
     }
     md.push_str(&format!("- grader: {}\n", t.settings.grader));
     if let Some(s) = t.score() {
-        md.push_str(&format!(
-            "- overall: {}\n",
-            ui::score((s * 10.0).round() / 10.0)
-        ));
+        md.push_str(&format!("- overall: {}\n", ui::score((s * 10.0).round() / 10.0)));
     }
     for (n, item) in t.items.iter().enumerate() {
         md.push_str(&format!("\n## {}. {}\n\n", n + 1, item.question));
@@ -193,26 +144,13 @@ pub fn markdown(t: &Transcript) -> String {
         if item.answer.trim().is_empty() {
             md.push_str("_(no answer)_\n");
         } else {
-            md.push_str(
-                &item
-                    .answer
-                    .lines()
-                    .map(|l| format!("> {l}"))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            );
+            md.push_str(&item.answer.lines().map(|l| format!("> {l}")).collect::<Vec<_>>().join("\n"));
             md.push('\n');
         }
         if !item.grade.criteria.is_empty() {
             md.push_str("\n| criterion | score | feedback |\n|---|---|---|\n");
             for c in &item.grade.criteria {
-                md.push_str(&format!(
-                    "| {} | {}/{} | {} |\n",
-                    c.id,
-                    c.score,
-                    c.max,
-                    c.feedback.replace('|', "\\|")
-                ));
+                md.push_str(&format!("| {} | {}/{} | {} |\n", c.id, c.score, c.max, c.feedback.replace('|', "\\|")));
             }
         }
         for c in &item.grade.covered {

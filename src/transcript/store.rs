@@ -10,20 +10,11 @@ use super::Transcript;
 #[derive(Debug, thiserror::Error)]
 pub enum TranscriptError {
     #[error("cannot save transcript `{}`: {source}", path.display())]
-    Write {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Write { path: PathBuf, source: std::io::Error },
     #[error("cannot read transcript `{}`: {source}", path.display())]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Read { path: PathBuf, source: std::io::Error },
     #[error("transcript `{}` is not valid: {source}", path.display())]
-    Parse {
-        path: PathBuf,
-        source: serde_json::Error,
-    },
+    Parse { path: PathBuf, source: serde_json::Error },
     #[error("no session `{id}` in `{}`", dir.display())]
     NotFound { id: String, dir: PathBuf },
     #[error("no unfinished session in `{}`", .0.display())]
@@ -33,15 +24,13 @@ pub enum TranscriptError {
 impl TranscriptError {
     pub fn hint(&self) -> Option<String> {
         match self {
-            TranscriptError::NotFound { .. } => Some(
-                "session ids are the file names in the transcripts folder, without `.json`".into(),
-            ),
-            TranscriptError::NothingToResume(_) => {
-                Some("start a new one with `viva interview`".into())
+            TranscriptError::NotFound { .. } => {
+                Some("session ids are the file names in the transcripts folder, without `.json`".into())
             }
-            TranscriptError::Write { .. } => Some(
-                "check the folder is writable, or choose another with `--transcripts DIR`".into(),
-            ),
+            TranscriptError::NothingToResume(_) => Some("start a new one with `viva interview`".into()),
+            TranscriptError::Write { .. } => {
+                Some("check the folder is writable, or choose another with `--transcripts DIR`".into())
+            }
             _ => None,
         }
     }
@@ -50,14 +39,8 @@ impl TranscriptError {
 /// Writes `bytes` to `path` atomically and durably: temp file in the same directory, fsync,
 /// rename over the target, fsync the directory.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut file = std::fs::File::create(&tmp)?;
@@ -94,10 +77,7 @@ impl Store {
     /// Saves the transcript durably (see the module doc).
     pub fn save(&self, t: &Transcript) -> Result<PathBuf, TranscriptError> {
         let path = self.path(&t.id);
-        let err = |source| TranscriptError::Write {
-            path: path.clone(),
-            source,
-        };
+        let err = |source| TranscriptError::Write { path: path.clone(), source };
         std::fs::create_dir_all(&self.dir).map_err(err)?;
         let json = serde_json::to_vec_pretty(t).map_err(|e| err(std::io::Error::other(e)))?;
         write_atomic(&path, &json).map_err(err)?;
@@ -107,24 +87,15 @@ impl Store {
     /// Writes a companion file (e.g. the Markdown rendering) beside the JSON.
     pub fn save_beside(&self, id: &str, ext: &str, text: &str) -> Result<PathBuf, TranscriptError> {
         let path = self.dir.join(format!("{id}.{ext}"));
-        write_atomic(&path, text.as_bytes()).map_err(|source| TranscriptError::Write {
-            path: path.clone(),
-            source,
-        })?;
+        write_atomic(&path, text.as_bytes()).map_err(|source| TranscriptError::Write { path: path.clone(), source })?;
         Ok(path)
     }
 
     pub fn load(&self, id: &str) -> Result<Transcript, TranscriptError> {
         let path = self.path(id);
         let bytes = std::fs::read(&path).map_err(|source| match source.kind() {
-            std::io::ErrorKind::NotFound => TranscriptError::NotFound {
-                id: id.to_string(),
-                dir: self.dir.clone(),
-            },
-            _ => TranscriptError::Read {
-                path: path.clone(),
-                source,
-            },
+            std::io::ErrorKind::NotFound => TranscriptError::NotFound { id: id.to_string(), dir: self.dir.clone() },
+            _ => TranscriptError::Read { path: path.clone(), source },
         })?;
         serde_json::from_slice(&bytes).map_err(|source| TranscriptError::Parse { path, source })
     }
@@ -136,9 +107,7 @@ impl Store {
                 rd.filter_map(|e| e.ok())
                     .filter_map(|e| {
                         let name = e.file_name().to_string_lossy().into_owned();
-                        (!name.starts_with('.'))
-                            .then(|| name.strip_suffix(".json").map(str::to_string))
-                            .flatten()
+                        (!name.starts_with('.')).then(|| name.strip_suffix(".json").map(str::to_string)).flatten()
                     })
                     .collect()
             })

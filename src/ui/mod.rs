@@ -64,10 +64,7 @@ impl Printer {
 
     /// A printer that never colours (tests, files).
     pub fn plain() -> Printer {
-        Printer {
-            color_out: false,
-            color_err: false,
-        }
+        Printer { color_out: false, color_err: false }
     }
 
     /// Styles `text` for stdout.
@@ -107,17 +104,11 @@ impl Printer {
     }
 
     pub fn warn(&self, message: &str) {
-        self.err(format!(
-            "{} {message}",
-            self.paint_err(Tone::Warn, "warning:")
-        ));
+        self.err(format!("{} {message}", self.paint_err(Tone::Warn, "warning:")));
     }
 
     pub fn hint(&self, message: &str) {
-        self.err(format!(
-            "{} {message}",
-            self.paint_err(Tone::Accent, "hint:")
-        ));
+        self.err(format!("{} {message}", self.paint_err(Tone::Accent, "hint:")));
     }
 
     /// The one error report at the edge: `error: …`, `caused by: …`, `hint: …`.
@@ -141,20 +132,12 @@ fn paint(enabled: bool, tone: Tone, text: &str) -> String {
 /// `125.0` seconds as `2m 05s`.
 pub fn duration(seconds: f64) -> String {
     let total = seconds.max(0.0).round() as u64;
-    if total >= 60 {
-        format!("{}m {:02}s", total / 60, total % 60)
-    } else {
-        format!("{total}s")
-    }
+    if total >= 60 { format!("{}m {:02}s", total / 60, total % 60) } else { format!("{total}s") }
 }
 
 /// A score as `7.5/10`.
 pub fn score(score: f64) -> String {
-    if score.fract() == 0.0 {
-        format!("{score:.0}/10")
-    } else {
-        format!("{score:.1}/10")
-    }
+    if score.fract() == 0.0 { format!("{score:.0}/10") } else { format!("{score:.1}/10") }
 }
 
 /// Wraps `text` to `width` columns, prefixing every line with `indent`.

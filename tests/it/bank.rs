@@ -27,12 +27,7 @@ fn toml_files(dir: &Path) -> Vec<(String, String)> {
     files.sort();
     files
         .iter()
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read_to_string(p).unwrap(),
-            )
-        })
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(p).unwrap()))
         .collect()
 }
 
@@ -46,10 +41,7 @@ fn the_committed_bank_equals_a_fresh_import() {
     ok(&ws.run(&args, ""));
     let fresh = toml_files(&out_dir);
     let committed = toml_files(&root().join("question_bank"));
-    assert_eq!(
-        fresh.iter().map(|f| &f.0).collect::<Vec<_>>(),
-        committed.iter().map(|f| &f.0).collect::<Vec<_>>()
-    );
+    assert_eq!(fresh.iter().map(|f| &f.0).collect::<Vec<_>>(), committed.iter().map(|f| &f.0).collect::<Vec<_>>());
     for ((name, a), (_, b)) in fresh.iter().zip(&committed) {
         assert!(
             a == b,
@@ -70,10 +62,7 @@ fn all_five_documents_import_with_their_counts() {
     let (stdout, _) = ok(&ws.run(&args, ""));
     let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let docs = report["documents"].as_array().unwrap();
-    let counts: Vec<usize> = docs
-        .iter()
-        .map(|d| d["questions"].as_array().unwrap().len())
-        .collect();
+    let counts: Vec<usize> = docs.iter().map(|d| d["questions"].as_array().unwrap().len()).collect();
     assert_eq!(counts[0], 20);
     assert!((440..=500).contains(&counts[1]), "001: {}", counts[1]);
     assert_eq!(counts[2], 28);
@@ -98,25 +87,11 @@ fn stats_json_has_the_documented_fields() {
     let raw = s["raw_questions"].as_u64().unwrap();
     assert!(raw >= 580, "raw {raw}");
     assert!(questions < raw, "duplicates grouped: {questions} < {raw}");
-    for field in [
-        "by_topic",
-        "by_difficulty",
-        "by_source",
-        "with_reference",
-        "with_key_points",
-    ] {
+    for field in ["by_topic", "by_difficulty", "by_source", "with_reference", "with_key_points"] {
         assert!(!s[field].is_null(), "{field}");
     }
     assert!(s["by_topic"].as_object().unwrap().len() >= 12);
-    assert_eq!(
-        s["by_source"]
-            .as_object()
-            .unwrap()
-            .values()
-            .map(|v| v.as_u64().unwrap())
-            .sum::<u64>(),
-        raw
-    );
+    assert_eq!(s["by_source"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum::<u64>(), raw);
 }
 
 #[test]
@@ -132,14 +107,7 @@ fn the_bank_holds_no_mojibake() {
 #[test]
 fn validate_passes_on_the_committed_bank_and_fails_with_file_line_on_broken_copies() {
     let ws = Workspace::new();
-    let (_, stderr) = ok(&ws.run(
-        &[
-            "bank",
-            "validate",
-            root().join("question_bank").to_str().unwrap(),
-        ],
-        "",
-    ));
+    let (_, stderr) = ok(&ws.run(&["bank", "validate", root().join("question_bank").to_str().unwrap()], ""));
     assert!(stderr.contains("no problems"), "{stderr}");
 
     let broken = ws.path().join("broken");
@@ -148,30 +116,18 @@ fn validate_passes_on_the_committed_bank_and_fails_with_file_line_on_broken_copi
     let (name, text) = &files[0];
     // An unknown difficulty, a missing question and a duplicate id.
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
-    let d = lines
-        .iter()
-        .position(|l| l.starts_with("difficulty = "))
-        .unwrap();
+    let d = lines.iter().position(|l| l.starts_with("difficulty = ")).unwrap();
     lines[d] = "difficulty = \"brutal\"".into();
-    let q = lines
-        .iter()
-        .rposition(|l| l.starts_with("question = "))
-        .unwrap();
+    let q = lines.iter().rposition(|l| l.starts_with("question = ")).unwrap();
     lines.remove(q);
     std::fs::write(broken.join(name), lines.join("\n")).unwrap();
     std::fs::write(broken.join("zz-copy.toml"), text).unwrap();
     let out = ws.run(&["bank", "validate", broken.to_str().unwrap()], "");
     assert!(!out.status.success());
     let err = text_of(&out);
-    assert!(
-        err.contains(&format!("{name}:{}: unknown difficulty `brutal`", d + 1)),
-        "{err}"
-    );
+    assert!(err.contains(&format!("{name}:{}: unknown difficulty `brutal`", d + 1)), "{err}");
     assert!(err.contains("question is missing `question`"), "{err}");
-    assert!(
-        err.contains("zz-copy.toml:") && err.contains("duplicate id"),
-        "{err}"
-    );
+    assert!(err.contains("zz-copy.toml:") && err.contains("duplicate id"), "{err}");
 }
 
 fn text_of(out: &std::process::Output) -> String {
@@ -184,16 +140,8 @@ fn bad_input_gets_clear_messages_and_writes_nothing() {
     let d = ws.path();
     std::fs::write(d.join("empty.md"), "").unwrap();
     std::fs::write(d.join("binary.bin"), [0u8, 159, 146, 150, 0, 1, 2, 3, 0, 0]).unwrap();
-    std::fs::write(
-        d.join("latin1.md"),
-        b"### 1. What is caf\xe9?\nAn answer.\n",
-    )
-    .unwrap();
-    std::fs::write(
-        d.join("prose.md"),
-        "Just some prose.\n\nNo questions in here at all.\n",
-    )
-    .unwrap();
+    std::fs::write(d.join("latin1.md"), b"### 1. What is caf\xe9?\nAn answer.\n").unwrap();
+    std::fs::write(d.join("prose.md"), "Just some prose.\n\nNo questions in here at all.\n").unwrap();
     let cases: &[(&str, &str)] = &[
         ("empty.md", "empty"),
         ("binary.bin", "binary"),
@@ -206,10 +154,7 @@ fn bad_input_gets_clear_messages_and_writes_nothing() {
         assert!(!out.status.success(), "{file} should fail");
         let err = text(&out.stderr);
         assert!(err.starts_with("error:"), "{file}: {err}");
-        assert!(
-            err.to_lowercase().contains(&expect.to_lowercase()),
-            "{file}: expected `{expect}` in {err}"
-        );
+        assert!(err.to_lowercase().contains(&expect.to_lowercase()), "{file}: expected `{expect}` in {err}");
         assert!(!err.contains("panicked"), "{err}");
         assert!(!d.join("out").exists(), "nothing written for {file}");
     }
@@ -218,29 +163,15 @@ fn bad_input_gets_clear_messages_and_writes_nothing() {
 #[test]
 fn list_show_and_search_find_the_gil() {
     let ws = Workspace::new();
-    let (stdout, _) = ok(&ws.run(
-        &["bank", "search", "global", "interpreter", "lock", "--json"],
-        "",
-    ));
+    let (stdout, _) = ok(&ws.run(&["bank", "search", "global", "interpreter", "lock", "--json"], ""));
     let hits: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let id = hits[0]["id"].as_str().unwrap().to_string();
-    assert!(
-        hits[0]["question"].as_str().unwrap().contains("GIL"),
-        "{hits}"
-    );
+    assert!(hits[0]["question"].as_str().unwrap().contains("GIL"), "{hits}");
     let (shown, _) = ok(&ws.run(&["bank", "show", &id], ""));
-    assert!(
-        shown.contains("Key points") && shown.contains("Reference answer"),
-        "{shown}"
-    );
+    assert!(shown.contains("Key points") && shown.contains("Reference answer"), "{shown}");
     let (listed, _) = ok(&ws.run(&["bank", "list", "--topic", "concurrency", "--json"], ""));
     let list: serde_json::Value = serde_json::from_str(&listed).unwrap();
-    assert!(
-        list.as_array()
-            .unwrap()
-            .iter()
-            .all(|q| q["topic"] == "concurrency")
-    );
+    assert!(list.as_array().unwrap().iter().all(|q| q["topic"] == "concurrency"));
     let out = ws.run(&["bank", "show", "concurrency/no-such-thing"], "");
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("no question `concurrency/no-such-thing`"));

@@ -9,10 +9,7 @@ use crate::util::{Workspace, ok, text};
 #[test]
 fn a_scripted_interview_saves_two_graded_items() {
     let ws = Workspace::new();
-    let out = ws.run(
-        &["interview", "--count", "2", "--no-timer", "--seed", "1"],
-        "answer one\n.\nanswer two\n.\n",
-    );
+    let out = ws.run(&["interview", "--count", "2", "--no-timer", "--seed", "1"], "answer one\n.\nanswer two\n.\n");
     let (stdout, _) = ok(&out);
     let ts = ws.transcripts_json();
     assert_eq!(ts.len(), 1, "one transcript");
@@ -27,14 +24,7 @@ fn a_scripted_interview_saves_two_graded_items() {
         assert_eq!(item["grade"]["status"], "graded", "{item}");
         assert!(item["grade"]["score"].as_f64().unwrap() <= 10.0);
         for field in [
-            "question_id",
-            "question",
-            "topic",
-            "difficulty",
-            "started_at",
-            "answered_at",
-            "seconds",
-            "timed_out",
+            "question_id", "question", "topic", "difficulty", "started_at", "answered_at", "seconds", "timed_out",
             "skipped",
         ] {
             assert!(!item[field].is_null(), "item has {field}");
@@ -53,20 +43,15 @@ fn a_scripted_interview_saves_two_graded_items() {
 fn the_same_seed_draws_the_same_questions() {
     let ws = Workspace::new();
     for _ in 0..2 {
-        ok(&ws.run(
-            &["interview", "--count", "3", "--no-timer", "--seed", "42"],
-            "",
-        ));
+        ok(&ws.run(&["interview", "--count", "3", "--no-timer", "--seed", "42"], ""));
     }
     let ts = ws.transcripts_json();
     assert_eq!(ts.len(), 2);
     assert_eq!(ts[0]["plan"], ts[1]["plan"]);
     let plan = ts[0]["plan"].as_array().unwrap();
     assert_eq!(plan.len(), 3);
-    let topics: std::collections::HashSet<&str> = plan
-        .iter()
-        .map(|id| id.as_str().unwrap().split('/').next().unwrap())
-        .collect();
+    let topics: std::collections::HashSet<&str> =
+        plan.iter().map(|id| id.as_str().unwrap().split('/').next().unwrap()).collect();
     assert_eq!(topics.len(), 3, "topics are mixed: {plan:?}");
 }
 
@@ -74,28 +59,11 @@ fn the_same_seed_draws_the_same_questions() {
 fn commands_work_from_a_pipe_and_typos_are_not_answers() {
     let ws = Workspace::new();
     let script = "/skpi\n/help\n/time\n/skip\nmy real answer\nsecond line\n.\n";
-    let out = ws.run(
-        &[
-            "interview",
-            "--count",
-            "2",
-            "--per-question",
-            "600",
-            "--seed",
-            "3",
-        ],
-        script,
-    );
+    let out = ws.run(&["interview", "--count", "2", "--per-question", "600", "--seed", "3"], script);
     let (stdout, _) = ok(&out);
-    assert!(
-        stdout.contains("unknown command /skpi: did you mean /skip?"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("unknown command /skpi: did you mean /skip?"), "{stdout}");
     assert!(stdout.contains("/repeat"), "help lists commands: {stdout}");
-    assert!(
-        stdout.contains("question: 10m 00s left") || stdout.contains("question: 9m 59s left"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("question: 10m 00s left") || stdout.contains("question: 9m 59s left"), "{stdout}");
     let t = &ws.transcripts_json()[0];
     let items = t["items"].as_array().unwrap();
     assert_eq!(items[0]["skipped"], true);
@@ -106,10 +74,7 @@ fn commands_work_from_a_pipe_and_typos_are_not_answers() {
 #[test]
 fn eof_ends_the_session_saved_and_resumable() {
     let ws = Workspace::new();
-    let out = ws.run(
-        &["interview", "--count", "3", "--no-timer", "--seed", "5"],
-        "only one answer\n.\n",
-    );
+    let out = ws.run(&["interview", "--count", "3", "--no-timer", "--seed", "5"], "only one answer\n.\n");
     let (_, stderr) = ok(&out);
     assert!(stderr.contains("viva resume"), "{stderr}");
     let t = &ws.transcripts_json()[0];
@@ -119,12 +84,7 @@ fn eof_ends_the_session_saved_and_resumable() {
     ok(&out);
     let t = &ws.transcripts_json()[0];
     assert!(t["finished_at"].is_string(), "{t}");
-    let answers: Vec<&str> = t["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["answer"].as_str().unwrap())
-        .collect();
+    let answers: Vec<&str> = t["items"].as_array().unwrap().iter().map(|i| i["answer"].as_str().unwrap()).collect();
     assert_eq!(answers, ["only one answer", "two", "three"]);
 }
 
@@ -132,15 +92,7 @@ fn eof_ends_the_session_saved_and_resumable() {
 fn hard_stop_submits_the_partial_answer_from_a_pipe() {
     let ws = Workspace::new();
     let mut child = ws
-        .cmd(&[
-            "interview",
-            "--count",
-            "1",
-            "--per-question",
-            "1",
-            "--seed",
-            "9",
-        ])
+        .cmd(&["interview", "--count", "1", "--per-question", "1", "--seed", "9"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -170,36 +122,22 @@ fn kill_9_after_the_second_answer_loses_nothing_and_resume_finishes() {
         .spawn()
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
-    stdin
-        .write_all(b"first answer\n.\nsecond answer\n.\nthird answer, half typed")
-        .unwrap();
+    stdin.write_all(b"first answer\n.\nsecond answer\n.\nthird answer, half typed").unwrap();
     stdin.flush().unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let items = ws
-            .transcripts_json()
-            .first()
-            .map(|t| t["items"].as_array().map_or(0, |a| a.len()))
-            .unwrap_or(0);
+        let items = ws.transcripts_json().first().map(|t| t["items"].as_array().map_or(0, |a| a.len())).unwrap_or(0);
         if items >= 2 {
             break;
         }
-        assert!(
-            Instant::now() < deadline,
-            "the second answer never reached the disk"
-        );
+        assert!(Instant::now() < deadline, "the second answer never reached the disk");
         std::thread::sleep(Duration::from_millis(20));
     }
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     drop(stdin);
     let t = &ws.transcripts_json()[0];
-    let answers: Vec<&str> = t["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["answer"].as_str().unwrap())
-        .collect();
+    let answers: Vec<&str> = t["items"].as_array().unwrap().iter().map(|i| i["answer"].as_str().unwrap()).collect();
     assert_eq!(answers, ["first answer", "second answer"]);
     assert!(t["finished_at"].is_null());
     let out = ws.run(&["resume"], "third answer\n.\n");
@@ -209,10 +147,7 @@ fn kill_9_after_the_second_answer_loses_nothing_and_resume_finishes() {
     assert!(t["finished_at"].is_string());
     let items = t["items"].as_array().unwrap();
     assert_eq!(items.len(), 3);
-    assert!(
-        items.iter().all(|i| i["grade"]["status"] == "graded"),
-        "{t}"
-    );
+    assert!(items.iter().all(|i| i["grade"]["status"] == "graded"), "{t}");
 }
 
 #[test]
@@ -225,9 +160,5 @@ fn bad_filters_get_clear_errors() {
     assert!(err.contains("hint: topics are: core-python"), "{err}");
     let out = ws.run(&["resume"], "");
     assert!(!out.status.success());
-    assert!(
-        text(&out.stderr).contains("no unfinished session"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("no unfinished session"), "{}", text(&out.stderr));
 }

@@ -13,9 +13,7 @@ pub struct Workspace {
 
 impl Workspace {
     pub fn new() -> Workspace {
-        Workspace {
-            dir: tempfile::tempdir().expect("tempdir"),
-        }
+        Workspace { dir: tempfile::tempdir().expect("tempdir") }
     }
 
     pub fn path(&self) -> &Path {
@@ -46,12 +44,7 @@ impl Workspace {
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn viva");
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
+        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
         child.wait_with_output().expect("wait for viva")
     }
 
@@ -62,10 +55,7 @@ impl Workspace {
             .unwrap_or_default();
         paths.retain(|p| p.extension().is_some_and(|x| x == "json"));
         paths.sort();
-        paths
-            .iter()
-            .map(|p| serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap())
-            .collect()
+        paths.iter().map(|p| serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()).collect()
     }
 }
 
@@ -76,10 +66,6 @@ pub fn text(bytes: &[u8]) -> String {
 /// Asserts the command succeeded, showing its output otherwise.
 pub fn ok(out: &Output) -> (String, String) {
     let (o, e) = (text(&out.stdout), text(&out.stderr));
-    assert!(
-        out.status.success(),
-        "exit {:?}\nstdout:\n{o}\nstderr:\n{e}",
-        out.status
-    );
+    assert!(out.status.success(), "exit {:?}\nstdout:\n{o}\nstderr:\n{e}", out.status);
     (o, e)
 }

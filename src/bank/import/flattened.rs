@@ -9,9 +9,7 @@ use super::{RawQuestion, Skipped};
 pub fn count_line(line: &str) -> Option<usize> {
     let t = line.trim();
     let (n, rest) = t.split_once(' ')?;
-    (rest == "questions" || rest == "question")
-        .then(|| n.parse().ok())
-        .flatten()
+    (rest == "questions" || rest == "question").then(|| n.parse().ok()).flatten()
 }
 
 /// A line starting with `expected` glued to an upper-case letter: `3What …`.
@@ -34,15 +32,8 @@ pub fn parse(lines: &[&str]) -> (Vec<RawQuestion>, Vec<Skipped>) {
     let mut boundaries: Vec<usize> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         if count_line(line).is_some() {
-            let title = lines[..i]
-                .iter()
-                .rev()
-                .find(|l| !l.trim().is_empty())
-                .map(|l| l.trim().to_string());
-            let title_line = lines[..i]
-                .iter()
-                .rposition(|l| !l.trim().is_empty())
-                .unwrap_or(i);
+            let title = lines[..i].iter().rev().find(|l| !l.trim().is_empty()).map(|l| l.trim().to_string());
+            let title_line = lines[..i].iter().rposition(|l| !l.trim().is_empty()).unwrap_or(i);
             section = title;
             expected = 1;
             boundaries.push(title_line);
@@ -55,18 +46,11 @@ pub fn parse(lines: &[&str]) -> (Vec<RawQuestion>, Vec<Skipped>) {
     }
     let first = starts.first().map_or(lines.len(), |s| s.0);
     if lines[..first].iter().any(|l| !l.trim().is_empty()) {
-        skipped.push(Skipped {
-            line: 1,
-            reason: "page header before the first section".into(),
-        });
+        skipped.push(Skipped { line: 1, reason: "page header before the first section".into() });
     }
     for (k, (line, q, section)) in starts.iter().enumerate() {
         let next = starts.get(k + 1).map_or(lines.len(), |s| s.0);
-        let end = boundaries
-            .iter()
-            .copied()
-            .find(|b| *b > *line && *b < next)
-            .unwrap_or(next);
+        let end = boundaries.iter().copied().find(|b| *b > *line && *b < next).unwrap_or(next);
         let body = &lines[line + 1..end];
         let answer = format_answer(body, true);
         questions.push(RawQuestion {

@@ -50,9 +50,7 @@ pub struct Census {
 
 fn bold_line(t: &str) -> Option<&str> {
     let t = t.trim();
-    let inner = t
-        .strip_prefix("**")
-        .and_then(|r| r.strip_suffix("**").or_else(|| r.strip_suffix("**:")))?;
+    let inner = t.strip_prefix("**").and_then(|r| r.strip_suffix("**").or_else(|| r.strip_suffix("**:")))?;
     (!inner.contains("**")).then_some(inner)
 }
 
@@ -69,10 +67,7 @@ fn prefixed(t: &str) -> Option<&str> {
             return Some(rest);
         }
     }
-    let digits = t
-        .strip_prefix('Q')
-        .map(|r| r.chars().take_while(|c| c.is_ascii_digit()).count())
-        .unwrap_or(0);
+    let digits = t.strip_prefix('Q').map(|r| r.chars().take_while(|c| c.is_ascii_digit()).count()).unwrap_or(0);
     if digits > 0 {
         let rest = &t[1 + digits..];
         if let Some(r) = rest.strip_prefix(':').or_else(|| rest.strip_prefix(". ")) {
@@ -111,10 +106,7 @@ fn numbered_item(line: &str) -> Option<&str> {
     if digits == 0 || digits > 3 {
         return None;
     }
-    line[digits..]
-        .strip_prefix(". ")
-        .or_else(|| line[digits..].strip_prefix(") "))
-        .map(str::trim)
+    line[digits..].strip_prefix(". ").or_else(|| line[digits..].strip_prefix(") ")).map(str::trim)
 }
 
 /// Link syntax `[text](#anchor)` reduced to its text (tables of contents).
@@ -176,12 +168,7 @@ fn find_markers(lines: &[&str], opts: Options, allow_numbered: bool) -> Vec<Mark
             }
         } else if let Some(s) = summary(raw) {
             let q = clean_question(&s);
-            markers.push(marker(
-                Kind::Summary,
-                (!q.is_empty()).then_some(q),
-                raw,
-                None,
-            ));
+            markers.push(marker(Kind::Summary, (!q.is_empty()).then_some(q), raw, None));
         } else if let Some(inner) = bold_line(raw) {
             let q = clean_question(inner);
             if is_question_text(&q) && (q.ends_with('?') || text::leading_number(inner).is_some()) {
@@ -192,11 +179,9 @@ fn find_markers(lines: &[&str], opts: Options, allow_numbered: bool) -> Vec<Mark
             if q.ends_with('?') && is_question_text(&q) {
                 markers.push(marker(Kind::Numbered, Some(q), raw, None));
             }
-        } else if opts.plain_titles && plain_title(raw) && text::strip_answer_marker(raw).is_none()
-        {
-            let blank_or_start = i == 0
-                || lines[i - 1].trim().is_empty()
-                || !lines[i - 1].trim_end().ends_with([',', '(']);
+        } else if opts.plain_titles && plain_title(raw) && text::strip_answer_marker(raw).is_none() {
+            let blank_or_start =
+                i == 0 || lines[i - 1].trim().is_empty() || !lines[i - 1].trim_end().ends_with([',', '(']);
             if blank_or_start {
                 markers.push(marker(Kind::Heading(2), None, raw.trim(), None));
             }
@@ -221,19 +206,13 @@ pub fn census(lines: &[&str]) -> Census {
             c.difficulty_marks += 1;
         }
     }
-    c.answer_markers = lines
-        .iter()
-        .filter(|l| l.trim_start().starts_with("**Answer"))
-        .count();
+    c.answer_markers = lines.iter().filter(|l| l.trim_start().starts_with("**Answer")).count();
     c
 }
 
 fn skip_reason(title: &str) -> String {
     let t = title.to_lowercase();
-    let kind = if t.contains("summary")
-        || t.contains("key takeaway")
-        || t.contains("conclusion")
-        || t.contains("recap")
+    let kind = if t.contains("summary") || t.contains("key takeaway") || t.contains("conclusion") || t.contains("recap")
     {
         "summary"
     } else if t.contains("note") {
@@ -259,25 +238,15 @@ fn has_content(lines: &[&str]) -> bool {
 pub fn parse(lines: &[&str], opts: Options) -> (Vec<RawQuestion>, Vec<Skipped>) {
     let probe = find_markers(lines, opts, false);
     let structured = probe.iter().filter(|m| m.question.is_some()).count();
-    let markers = if structured >= 2 {
-        probe
-    } else {
-        find_markers(lines, opts, true)
-    };
+    let markers = if structured >= 2 { probe } else { find_markers(lines, opts, true) };
     let mut questions: Vec<RawQuestion> = Vec::new();
     let mut skipped = Vec::new();
     // Sections: the heading stack by level, plus a title with no body of its own.
     let mut stack: Vec<(usize, String)> = Vec::new();
     let first = markers.first().map_or(lines.len(), |m| m.line);
     if has_content(&lines[..first]) {
-        let at = lines[..first]
-            .iter()
-            .position(|l| !l.trim().is_empty())
-            .unwrap_or(0);
-        skipped.push(Skipped {
-            line: at + 1,
-            reason: "introduction before the first question or section".into(),
-        });
+        let at = lines[..first].iter().position(|l| !l.trim().is_empty()).unwrap_or(0);
+        skipped.push(Skipped { line: at + 1, reason: "introduction before the first question or section".into() });
     }
     for (k, m) in markers.iter().enumerate() {
         // The block runs to the next marker that ends it.
@@ -289,10 +258,7 @@ pub fn parse(lines: &[&str], opts: Options) -> (Vec<RawQuestion>, Vec<Skipped>) 
             })
             .map_or(lines.len(), |n| n.line);
         let body_end = if m.kind == Kind::Summary {
-            lines[m.line..end]
-                .iter()
-                .position(|l| l.contains("</details>"))
-                .map_or(end, |p| m.line + p)
+            lines[m.line..end].iter().position(|l| l.contains("</details>")).map_or(end, |p| m.line + p)
         } else {
             end
         };
@@ -303,16 +269,10 @@ pub fn parse(lines: &[&str], opts: Options) -> (Vec<RawQuestion>, Vec<Skipped>) 
                     continue;
                 };
                 stack.retain(|(l, _)| *l < level);
-                let direct = markers[k + 1..]
-                    .iter()
-                    .next()
-                    .map_or(lines.len(), |n| n.line);
+                let direct = markers[k + 1..].iter().next().map_or(lines.len(), |n| n.line);
                 let own = &lines[(m.line + 1).min(direct)..direct];
                 if has_content(own) {
-                    skipped.push(Skipped {
-                        line: m.line + 1,
-                        reason: skip_reason(&m.title),
-                    });
+                    skipped.push(Skipped { line: m.line + 1, reason: skip_reason(&m.title) });
                 }
                 stack.push((level, section_title(&m.title)));
             }
@@ -327,9 +287,7 @@ pub fn parse(lines: &[&str], opts: Options) -> (Vec<RawQuestion>, Vec<Skipped>) 
                 let mut body = body;
                 if m.kind == Kind::Prefixed
                     && m.inline.is_none()
-                    && let Some(at) = body
-                        .iter()
-                        .position(|l| text::strip_answer_marker(l).is_some())
+                    && let Some(at) = body.iter().position(|l| text::strip_answer_marker(l).is_some())
                     && at > 0
                 {
                     question_code = text::format_answer(&body[..at], false);
@@ -337,35 +295,22 @@ pub fn parse(lines: &[&str], opts: Options) -> (Vec<RawQuestion>, Vec<Skipped>) 
                 }
                 let mut difficulty = m.difficulty;
                 for (j, l) in body.iter().enumerate() {
-                    let l = if m.kind == Kind::Summary {
-                        l.trim_start_matches("</summary>")
-                    } else {
-                        l
-                    };
+                    let l = if m.kind == Kind::Summary { l.trim_start_matches("</summary>") } else { l };
                     if j < 3
                         && difficulty.is_none()
-                        && let Some(d) =
-                            difficulty_mark(l).filter(|_| l.to_lowercase().contains("difficulty"))
+                        && let Some(d) = difficulty_mark(l).filter(|_| l.to_lowercase().contains("difficulty"))
                     {
                         difficulty = Some(d);
                         continue;
                     }
                     match text::strip_answer_marker(l) {
-                        Some(rest) if answer_lines.iter().all(|a| a.trim().is_empty()) => {
-                            answer_lines.push(rest)
-                        }
+                        Some(rest) if answer_lines.iter().all(|a| a.trim().is_empty()) => answer_lines.push(rest),
                         _ => answer_lines.push(l),
                     }
                 }
                 let cleaned: Vec<String> = answer_lines
                     .iter()
-                    .map(|l| {
-                        if m.kind == Kind::Summary {
-                            strip_html_line(l)
-                        } else {
-                            l.to_string()
-                        }
-                    })
+                    .map(|l| if m.kind == Kind::Summary { strip_html_line(l) } else { l.to_string() })
                     .collect();
                 let refs: Vec<&str> = cleaned.iter().map(String::as_str).collect();
                 let mut answer = text::format_answer(&refs, opts.detect_code);
@@ -405,9 +350,9 @@ pub fn parse(lines: &[&str], opts: Options) -> (Vec<RawQuestion>, Vec<Skipped>) 
 
 fn section_title(title: &str) -> String {
     let t = clean_question(title);
-    let t = t.strip_prefix("Section").map_or(t.as_str(), |r| {
-        r.trim_start_matches(|c: char| c.is_ascii_digit() || c == ':' || c == ' ')
-    });
+    let t = t
+        .strip_prefix("Section")
+        .map_or(t.as_str(), |r| r.trim_start_matches(|c: char| c.is_ascii_digit() || c == ':' || c == ' '));
     t.trim().to_string()
 }
 
@@ -416,28 +361,14 @@ fn strip_html_line(l: &str) -> String {
     if t.starts_with('<') && t.ends_with('>') && !t.contains("</") && t.len() < 20 {
         return String::new();
     }
-    let t = t
-        .replace("<br>", "")
-        .replace("<br/>", "")
-        .replace("<p>", "")
-        .replace("</p>", "");
-    if l.starts_with("    ") {
-        l.to_string()
-    } else {
-        t
-    }
+    let t = t.replace("<br>", "").replace("<br/>", "").replace("<p>", "").replace("</p>", "");
+    if l.starts_with("    ") { l.to_string() } else { t }
 }
 
 /// A question listed twice in one document (a table of contents, a recap) counts once: a
 /// copy without an answer is dropped when another copy has one.
 fn dedupe_listing(questions: &mut Vec<RawQuestion>, skipped: &mut Vec<Skipped>) {
-    let key = |q: &RawQuestion| {
-        q.question
-            .to_lowercase()
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .collect::<String>()
-    };
+    let key = |q: &RawQuestion| q.question.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect::<String>();
     let mut answered: std::collections::HashSet<String> = std::collections::HashSet::new();
     let keys: Vec<String> = questions.iter().map(key).collect();
     for (q, k) in questions.iter().zip(&keys) {
@@ -450,10 +381,7 @@ fn dedupe_listing(questions: &mut Vec<RawQuestion>, skipped: &mut Vec<Skipped>) 
     for (q, k) in questions.iter().zip(&keys) {
         let drop = q.answer.is_none() && (answered.contains(k) || !seen_bare.insert(k.as_str()));
         if drop {
-            skipped.push(Skipped {
-                line: q.line,
-                reason: "question listed again (table of contents or recap)".into(),
-            });
+            skipped.push(Skipped { line: q.line, reason: "question listed again (table of contents or recap)".into() });
         }
         keep.push(!drop);
     }

@@ -85,25 +85,15 @@ pub struct ParsedDocument {
 /// Parses a (repaired) document. Never panics.
 pub fn parse(text: &str) -> ParsedDocument {
     let lines: Vec<&str> = text.lines().collect();
-    let flattened = lines
-        .iter()
-        .filter(|l| flattened::count_line(l).is_some())
-        .count();
+    let flattened = lines.iter().filter(|l| flattened::count_line(l).is_some()).count();
     let (shape, (questions, skipped)) = if flattened >= 2 {
         (Shape::FlattenedWeb, flattened::parse(&lines))
     } else {
         // `# comment` lines are common in plain notes with code: only deeper headings count.
-        let markdown = lines
-            .iter()
-            .filter(|l| text::heading(l).is_some_and(|(level, _)| level >= 2))
-            .count()
-            >= 2
+        let markdown = lines.iter().filter(|l| text::heading(l).is_some_and(|(level, _)| level >= 2)).count() >= 2
             || lines.iter().any(|l| text::is_fence(l));
         let census = generic::census(&lines);
-        let opts = generic::Options {
-            detect_code: !markdown,
-            plain_titles: !markdown,
-        };
+        let opts = generic::Options { detect_code: !markdown, plain_titles: !markdown };
         let structured = census.heading_questions + census.bold_questions + census.summaries;
         let shape = if census.prefixed >= 2 && census.prefixed >= structured {
             Shape::PlainNotes
@@ -120,9 +110,5 @@ pub fn parse(text: &str) -> ParsedDocument {
         };
         (shape, generic::parse(&lines, opts))
     };
-    ParsedDocument {
-        shape,
-        questions,
-        skipped,
-    }
+    ParsedDocument { shape, questions, skipped }
 }

@@ -2,25 +2,17 @@ use super::*;
 use crate::bank::Difficulty;
 
 const SEEDS: [&str; 5] = [
-    "000_46ec5d35f9affa3b.txt",
-    "001_eb8fadc99d596cad.txt",
-    "002_53c5d08a8afd696a.txt",
-    "003_9cb27af7ff6f5b77.txt",
+    "000_46ec5d35f9affa3b.txt", "001_eb8fadc99d596cad.txt", "002_53c5d08a8afd696a.txt", "003_9cb27af7ff6f5b77.txt",
     "004_bf1413b491ee3244.txt",
 ];
 
 fn seed(name: &str) -> ParsedDocument {
-    let path = std::path::PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/question_bank/sources/"
-    ))
-    .join(name);
+    let path = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/question_bank/sources/")).join(name);
     parse(&read_document(&path).unwrap())
 }
 
 fn own(name: &str) -> ParsedDocument {
-    let path = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/import/"))
-        .join(name);
+    let path = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/import/")).join(name);
     parse(&read_document(&path).unwrap())
 }
 
@@ -35,10 +27,7 @@ fn the_five_seed_documents_give_their_counts_with_answers() {
     assert!(counts.iter().sum::<usize>() >= 580);
     for s in SEEDS {
         let d = seed(s);
-        assert!(
-            d.questions.iter().all(|q| q.answer.is_some()),
-            "{s}: every question has its answer"
-        );
+        assert!(d.questions.iter().all(|q| q.answer.is_some()), "{s}: every question has its answer");
     }
     let shapes: Vec<Shape> = SEEDS.iter().map(|s| seed(s).shape).collect();
     assert_eq!(
@@ -61,10 +50,7 @@ fn markdown_answer_marker_excerpt() {
     assert_eq!(d.questions.len(), 2);
     let q = &d.questions[0];
     assert_eq!(q.question, "Explain the GIL and its implications");
-    assert_eq!(
-        q.answer.as_deref(),
-        Some("The GIL is a mutex.\n- CPU-bound threads do not benefit\n- I/O releases it")
-    );
+    assert_eq!(q.answer.as_deref(), Some("The GIL is a mutex.\n- CPU-bound threads do not benefit\n- I/O releases it"));
     assert_eq!(q.section.as_deref(), Some("Advanced Python Questions"));
     assert_eq!(q.line, 5);
     assert_eq!(
@@ -79,23 +65,10 @@ fn markdown_headings_excerpt_with_tutorial_sections_and_summary() {
     let d = parse(text);
     assert_eq!(d.shape, Shape::MarkdownHeadings);
     let qs: Vec<&str> = d.questions.iter().map(|q| q.question.as_str()).collect();
-    assert_eq!(
-        qs,
-        [
-            "What is reference counting?",
-            "How does the GC find cycles?"
-        ]
-    );
-    assert_eq!(
-        d.questions[0].answer.as_deref(),
-        Some("Every object counts its references.\n\n- freed at zero")
-    );
+    assert_eq!(qs, ["What is reference counting?", "How does the GC find cycles?"]);
+    assert_eq!(d.questions[0].answer.as_deref(), Some("Every object counts its references.\n\n- freed at zero"));
     assert_eq!(d.questions[1].section.as_deref(), Some("Internals Q&A"));
-    let reasons: Vec<(usize, &str)> = d
-        .skipped
-        .iter()
-        .map(|s| (s.line, s.reason.as_str()))
-        .collect();
+    let reasons: Vec<(usize, &str)> = d.skipped.iter().map(|s| (s.line, s.reason.as_str())).collect();
     assert_eq!(
         reasons,
         [
@@ -110,26 +83,17 @@ fn markdown_difficulty_excerpt() {
     let text = "## 🔹 Section 1: Concurrency\n\n### Q1. 🟡 What is the difference between concurrency and parallelism?\n\n**Answer:**\n\nInterleaving versus simultaneity.\n\n---\n\n### Q2. 🔴 Explain the GIL in detail.\n\n**Answer:** A lock.\n\n### Q3. 🟢 What is a thread?\n\n**Answer:** A unit of execution.\n";
     let d = parse(text);
     assert_eq!(d.shape, Shape::MarkdownDifficulty);
-    let got: Vec<(&str, Option<Difficulty>)> = d
-        .questions
-        .iter()
-        .map(|q| (q.question.as_str(), q.difficulty))
-        .collect();
+    let got: Vec<(&str, Option<Difficulty>)> =
+        d.questions.iter().map(|q| (q.question.as_str(), q.difficulty)).collect();
     assert_eq!(
         got,
         [
-            (
-                "What is the difference between concurrency and parallelism?",
-                Some(Difficulty::Medium)
-            ),
+            ("What is the difference between concurrency and parallelism?", Some(Difficulty::Medium)),
             ("Explain the GIL in detail.", Some(Difficulty::Hard)),
             ("What is a thread?", Some(Difficulty::Easy)),
         ]
     );
-    assert_eq!(
-        d.questions[0].answer.as_deref(),
-        Some("Interleaving versus simultaneity.")
-    );
+    assert_eq!(d.questions[0].answer.as_deref(), Some("Interleaving versus simultaneity."));
     assert_eq!(d.questions[0].section.as_deref(), Some("Concurrency"));
 }
 
@@ -138,19 +102,12 @@ fn flattened_web_excerpt() {
     let text = "🐍 Python ~2 questions\n\nNo questions match your search.\n\nCore Python\n\n2 questions\n1What is the difference between is and ==?\n\n== compares values. is compares identity.\n\na = [1, 2]\nb = [1, 2]\na == b  # True\n\nRule: use is for None.\n\n2Explain closures.\n\nA function capturing variables.\n\nInternals\n\n1 questions\n1What is the GIL?\n\nA mutex.\n";
     let d = parse(text);
     assert_eq!(d.shape, Shape::FlattenedWeb);
-    let got: Vec<(&str, Option<&str>, usize)> = d
-        .questions
-        .iter()
-        .map(|q| (q.question.as_str(), q.section.as_deref(), q.line))
-        .collect();
+    let got: Vec<(&str, Option<&str>, usize)> =
+        d.questions.iter().map(|q| (q.question.as_str(), q.section.as_deref(), q.line)).collect();
     assert_eq!(
         got,
         [
-            (
-                "What is the difference between is and ==?",
-                Some("Core Python"),
-                8
-            ),
+            ("What is the difference between is and ==?", Some("Core Python"), 8),
             ("Explain closures.", Some("Core Python"), 18),
             ("What is the GIL?", Some("Internals"), 25),
         ]
@@ -161,17 +118,8 @@ fn flattened_web_excerpt() {
             "== compares values. is compares identity.\n\n```python\na = [1, 2]\nb = [1, 2]\na == b  # True\n```\n\nRule: use is for None."
         )
     );
-    assert_eq!(
-        d.questions[1].answer.as_deref(),
-        Some("A function capturing variables.")
-    );
-    assert_eq!(
-        d.skipped,
-        [Skipped {
-            line: 1,
-            reason: "page header before the first section".into()
-        }]
-    );
+    assert_eq!(d.questions[1].answer.as_deref(), Some("A function capturing variables."));
+    assert_eq!(d.skipped, [Skipped { line: 1, reason: "page header before the first section".into() }]);
 }
 
 #[test]
@@ -180,42 +128,22 @@ fn plain_notes_excerpt() {
     let d = parse(text);
     assert_eq!(d.shape, Shape::PlainNotes);
     assert_eq!(d.questions.len(), 2);
-    assert_eq!(
-        d.questions[0].question,
-        "How does FastAPI achieve high performance?"
-    );
-    assert_eq!(
-        d.questions[0].answer.as_deref(),
-        Some("- Built on Starlette\n- Pydantic V2")
-    );
-    assert_eq!(
-        d.questions[0].section.as_deref(),
-        Some("Interview Questions About FastAPI")
-    );
+    assert_eq!(d.questions[0].question, "How does FastAPI achieve high performance?");
+    assert_eq!(d.questions[0].answer.as_deref(), Some("- Built on Starlette\n- Pydantic V2"));
+    assert_eq!(d.questions[0].section.as_deref(), Some("Interview Questions About FastAPI"));
     assert_eq!(
         d.questions[1].answer.as_deref(),
-        Some(
-            "Assignment expression.\n\n```python\nwhile (line := f.readline()): process(line)\n```"
-        )
+        Some("Assignment expression.\n\n```python\nwhile (line := f.readline()): process(line)\n```")
     );
-    assert!(
-        d.skipped
-            .iter()
-            .any(|s| s.reason == "resources, not a question: Resources"),
-        "{:?}",
-        d.skipped
-    );
+    assert!(d.skipped.iter().any(|s| s.reason == "resources, not a question: Resources"), "{:?}", d.skipped);
 }
 
 #[test]
 fn html_details_document() {
     let d = own("details.md");
     assert_eq!(d.shape, Shape::HtmlDetails);
-    let got: Vec<(&str, Option<&str>)> = d
-        .questions
-        .iter()
-        .map(|q| (q.question.as_str(), q.answer.as_deref()))
-        .collect();
+    let got: Vec<(&str, Option<&str>)> =
+        d.questions.iter().map(|q| (q.question.as_str(), q.answer.as_deref())).collect();
     assert_eq!(
         got,
         [
@@ -241,24 +169,16 @@ fn html_details_document() {
 fn numbered_list_document() {
     let d = own("numbered-list.md");
     assert_eq!(d.shape, Shape::NumberedList);
-    let got: Vec<(&str, Option<&str>)> = d
-        .questions
-        .iter()
-        .map(|q| (q.question.as_str(), q.answer.as_deref()))
-        .collect();
+    let got: Vec<(&str, Option<&str>)> =
+        d.questions.iter().map(|q| (q.question.as_str(), q.answer.as_deref())).collect();
     assert_eq!(
         got,
         [
             (
                 "What is a list comprehension?",
-                Some(
-                    "A compact way to build a list from an iterable: `[x * x for x in xs if x > 0]`."
-                )
+                Some("A compact way to build a list from an iterable: `[x * x for x in xs if x > 0]`.")
             ),
-            (
-                "What does `enumerate` return?",
-                Some("An iterator of (index, item) pairs.")
-            ),
+            ("What does `enumerate` return?", Some("An iterator of (index, item) pairs.")),
             ("Why are tuples hashable but lists are not?", None),
         ]
     );
@@ -267,31 +187,18 @@ fn numbered_list_document() {
 #[test]
 fn a_table_of_contents_never_counts_a_question_twice() {
     let d = own("toc.md");
-    let got: Vec<(&str, Option<Difficulty>, usize)> = d
-        .questions
-        .iter()
-        .map(|q| (q.question.as_str(), q.difficulty, q.line))
-        .collect();
+    let got: Vec<(&str, Option<Difficulty>, usize)> =
+        d.questions.iter().map(|q| (q.question.as_str(), q.difficulty, q.line)).collect();
     assert_eq!(
         got,
         [
             ("What is dependency injection in FastAPI?", None, 13),
-            (
-                "How do background tasks work?",
-                Some(Difficulty::Medium),
-                17
-            )
+            ("How do background tasks work?", Some(Difficulty::Medium), 17)
         ]
     );
     assert!(d.questions.iter().all(|q| q.answer.is_some()));
     assert_eq!(d.questions[0].section.as_deref(), Some("Questions"));
-    assert!(
-        d.skipped
-            .iter()
-            .any(|s| s.reason.starts_with("table of contents")),
-        "{:?}",
-        d.skipped
-    );
+    assert!(d.skipped.iter().any(|s| s.reason.starts_with("table of contents")), "{:?}", d.skipped);
 }
 
 #[test]
@@ -306,14 +213,8 @@ fn question_and_answer_prefixes_with_code_in_the_question() {
             "A function that provides test data or resources; declared with @pytest.fixture and\nrequested by naming it as a test parameter."
         )
     );
-    assert_eq!(
-        d.questions[1].question,
-        "What does the output of this code show?"
-    );
-    assert_eq!(
-        d.questions[1].code.as_deref(),
-        Some("def f(x=[]):\n    x.append(1)\n    return x")
-    );
+    assert_eq!(d.questions[1].question, "What does the output of this code show?");
+    assert_eq!(d.questions[1].code.as_deref(), Some("def f(x=[]):\n    x.append(1)\n    return x"));
     assert_eq!(
         d.questions[1].answer.as_deref(),
         Some("The default list is shared between calls, so it grows: [1], then [1, 1].")
@@ -322,13 +223,9 @@ fn question_and_answer_prefixes_with_code_in_the_question() {
 
 #[test]
 fn nothing_to_find_gives_no_questions_and_no_panic() {
-    for text in [
-        "",
-        "\n\n",
-        "Just prose.\n\nMore prose.",
-        "# Title\n\nSome notes.\n",
-        "```\nunclosed fence\n### 1. What?",
-    ] {
+    for text in
+        ["", "\n\n", "Just prose.\n\nMore prose.", "# Title\n\nSome notes.\n", "```\nunclosed fence\n### 1. What?"]
+    {
         let d = parse(text);
         assert!(d.questions.is_empty(), "{text:?}: {:?}", d.questions);
     }
@@ -344,14 +241,8 @@ fn bad_files_are_refused_with_clear_errors() {
     };
     let cases: Vec<(std::path::PathBuf, &str)> = vec![
         (write("empty.md", b"  \n"), "is empty"),
-        (
-            write("bin.dat", &[0x7f, b'E', b'L', b'F', 0, 0, 1]),
-            "looks binary",
-        ),
-        (
-            write("latin1.md", b"# Notes\n\n### What is caf\xe9?\n"),
-            "not valid UTF-8 (line 3",
-        ),
+        (write("bin.dat", &[0x7f, b'E', b'L', b'F', 0, 0, 1]), "looks binary"),
+        (write("latin1.md", b"# Notes\n\n### What is caf\xe9?\n"), "not valid UTF-8 (line 3"),
         (dir.path().join("missing.md"), "no such file"),
         (dir.path().to_path_buf(), "is a directory"),
     ];
@@ -359,14 +250,8 @@ fn bad_files_are_refused_with_clear_errors() {
         let err = read_document(&path).unwrap_err().to_string();
         assert!(err.contains(expect), "{}: {err}", path.display());
     }
-    let bom = write(
-        "bom.md",
-        "\u{feff}### 1. What is X?\r\nAn answer.\r\n".as_bytes(),
-    );
-    assert_eq!(
-        read_document(&bom).unwrap(),
-        "### 1. What is X?\nAn answer.\n"
-    );
+    let bom = write("bom.md", "\u{feff}### 1. What is X?\r\nAn answer.\r\n".as_bytes());
+    assert_eq!(read_document(&bom).unwrap(), "### 1. What is X?\nAn answer.\n");
 }
 
 #[test]
@@ -375,11 +260,7 @@ fn a_very_large_document_parses_without_trouble() {
     let text = block.repeat(20_000);
     let d = parse(&text);
     assert_eq!(d.questions.len(), 20_000);
-    assert!(
-        d.questions
-            .iter()
-            .all(|q| q.answer.as_deref() == Some("A lazy iterator."))
-    );
+    assert!(d.questions.iter().all(|q| q.answer.as_deref() == Some("A lazy iterator.")));
 }
 
 mod fuzz {
@@ -388,27 +269,9 @@ mod fuzz {
 
     fn fragment() -> impl Strategy<Value = String> {
         prop::sample::select(vec![
-            "### 1. What is X?",
-            "**Answer:** yes",
-            "## Section",
-            "Q: why?",
-            "A: because",
-            "```",
-            "<details>",
-            "<summary>Q?</summary>",
-            "</details>",
-            "1. What is Y?",
-            "3What is Z?",
-            "5 questions",
-            "- bullet",
-            "    code()",
-            "",
-            "🟡",
-            "â€”",
-            "β€",
-            "#",
-            "**",
-            "Q:",
+            "### 1. What is X?", "**Answer:** yes", "## Section", "Q: why?", "A: because", "```", "<details>",
+            "<summary>Q?</summary>", "</details>", "1. What is Y?", "3What is Z?", "5 questions", "- bullet",
+            "    code()", "", "🟡", "â€”", "β€", "#", "**", "Q:",
         ])
         .prop_map(str::to_string)
     }

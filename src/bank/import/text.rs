@@ -5,56 +5,11 @@ use crate::bank::Difficulty;
 
 /// Words a question or interview prompt starts with.
 const QUESTION_WORDS: &[&str] = &[
-    "what",
-    "what's",
-    "whats",
-    "how",
-    "how's",
-    "why",
-    "when",
-    "where",
-    "which",
-    "who",
-    "whose",
-    "is",
-    "are",
-    "can",
-    "could",
-    "should",
-    "would",
-    "do",
-    "does",
-    "did",
-    "will",
-    "explain",
-    "describe",
-    "compare",
-    "contrast",
-    "define",
-    "list",
-    "name",
-    "give",
-    "tell",
-    "write",
-    "implement",
-    "design",
-    "difference",
-    "differences",
-    "discuss",
-    "walk",
-    "show",
-    "outline",
-    "summarize",
-    "summarise",
-    "identify",
-    "predict",
-    "illustrate",
-    "demonstrate",
-    "distinguish",
-    "build",
-    "create",
-    "have",
-    "has",
+    "what", "what's", "whats", "how", "how's", "why", "when", "where", "which", "who", "whose", "is", "are", "can",
+    "could", "should", "would", "do", "does", "did", "will", "explain", "describe", "compare", "contrast", "define",
+    "list", "name", "give", "tell", "write", "implement", "design", "difference", "differences", "discuss", "walk",
+    "show", "outline", "summarize", "summarise", "identify", "predict", "illustrate", "demonstrate", "distinguish",
+    "build", "create", "have", "has",
 ];
 
 /// Whether `text` (already cleaned) reads as a question or an interview prompt.
@@ -142,20 +97,12 @@ pub fn leading_number(t: &str) -> Option<u32> {
     if stripped.len() == t.trim_start().len() {
         return None;
     }
-    let s = t
-        .trim_start()
-        .trim_start_matches("Question ")
-        .trim_start_matches('Q');
-    s.chars()
-        .take_while(|c| c.is_ascii_digit())
-        .collect::<String>()
-        .parse()
-        .ok()
+    let s = t.trim_start().trim_start_matches("Question ").trim_start_matches('Q');
+    s.chars().take_while(|c| c.is_ascii_digit()).collect::<String>().parse().ok()
 }
 
 fn strip_leading_symbols(t: &str) -> &str {
-    t.trim_start_matches(|c: char| !c.is_alphanumeric() && !"`'\"([<_*".contains(c))
-        .trim_start()
+    t.trim_start_matches(|c: char| !c.is_alphanumeric() && !"`'\"([<_*".contains(c)).trim_start()
 }
 
 /// Difficulty marked in a line: 🟢 🟡 🔴 emoji, or `(Easy)`, `[Hard]`, `Difficulty: Medium`.
@@ -171,14 +118,7 @@ pub fn difficulty_mark(t: &str) -> Option<Difficulty> {
     }
     let lower = t.to_lowercase();
     for (open, close) in [("(", ")"), ("[", "]")] {
-        for word in [
-            "easy",
-            "medium",
-            "hard",
-            "beginner",
-            "intermediate",
-            "advanced",
-        ] {
+        for word in ["easy", "medium", "hard", "beginner", "intermediate", "advanced"] {
             if lower.contains(&format!("{open}{word}{close}")) {
                 return Difficulty::parse(word);
             }
@@ -194,20 +134,8 @@ pub fn difficulty_mark(t: &str) -> Option<Difficulty> {
 fn strip_difficulty_words(t: &str) -> String {
     let mut out = t.to_string();
     for (open, close) in [("(", ")"), ("[", "]")] {
-        for word in [
-            "Easy",
-            "Medium",
-            "Hard",
-            "easy",
-            "medium",
-            "hard",
-            "Beginner",
-            "Intermediate",
-            "Advanced",
-        ] {
-            out = out
-                .replace(&format!(" {open}{word}{close}"), "")
-                .replace(&format!("{open}{word}{close} "), "");
+        for word in ["Easy", "Medium", "Hard", "easy", "medium", "hard", "Beginner", "Intermediate", "Advanced"] {
+            out = out.replace(&format!(" {open}{word}{close}"), "").replace(&format!("{open}{word}{close} "), "");
         }
     }
     out.replace(['🟢', '🟡', '🟠', '🔴'], "").trim().to_string()
@@ -234,47 +162,10 @@ pub fn is_fence(line: &str) -> bool {
 }
 
 const CODE_STARTS: &[&str] = &[
-    "import ",
-    "from ",
-    "def ",
-    "async def ",
-    "class ",
-    "return",
-    "@",
-    "for ",
-    "while ",
-    "if ",
-    "elif ",
-    "else:",
-    "try:",
-    "except",
-    "finally:",
-    "with ",
-    "async with ",
-    "async for ",
-    "raise ",
-    "yield",
-    "await ",
-    "print(",
-    ">>> ",
-    "... ",
-    "pass",
-    "lambda ",
-    "assert ",
-    "del ",
-    "global ",
-    "nonlocal ",
-    "#!",
-    "$ ",
-    "pip ",
-    "python ",
-    "SELECT ",
-    "INSERT ",
-    "UPDATE ",
-    "CREATE ",
-    "}",
-    ")",
-    "]",
+    "import ", "from ", "def ", "async def ", "class ", "return", "@", "for ", "while ", "if ", "elif ", "else:",
+    "try:", "except", "finally:", "with ", "async with ", "async for ", "raise ", "yield", "await ", "print(", ">>> ",
+    "... ", "pass", "lambda ", "assert ", "del ", "global ", "nonlocal ", "#!", "$ ", "pip ", "python ", "SELECT ",
+    "INSERT ", "UPDATE ", "CREATE ", "}", ")", "]",
 ];
 
 /// Whether a line of a document whose code lost its fences looks like code.
@@ -289,18 +180,14 @@ pub fn looks_like_code(line: &str) -> bool {
     }
     if CODE_STARTS.iter().any(|s| t.starts_with(s)) {
         // "If you…", "For example…", "With FastAPI…" are prose.
-        return !is_prose(t)
-            || t.ends_with(':') && t.split_whitespace().count() <= 8 && !t.contains(". ");
+        return !is_prose(t) || t.ends_with(':') && t.split_whitespace().count() <= 8 && !t.contains(". ");
     }
     if t.starts_with("# ") {
         return !is_prose(t) || t.len() < 80;
     }
-    let ident_end = t
-        .find(|c: char| !(c.is_alphanumeric() || "_.[]'\", *".contains(c)))
-        .unwrap_or(t.len());
-    let assignment = t[ident_end..].starts_with("= ")
-        || t[ident_end..].starts_with("+= ")
-        || t[ident_end..].starts_with(":= ");
+    let ident_end = t.find(|c: char| !(c.is_alphanumeric() || "_.[]'\", *".contains(c))).unwrap_or(t.len());
+    let assignment =
+        t[ident_end..].starts_with("= ") || t[ident_end..].starts_with("+= ") || t[ident_end..].starts_with(":= ");
     if assignment && ident_end > 0 && t[..ident_end].split_whitespace().count() <= 3 {
         return true;
     }
@@ -318,11 +205,7 @@ fn is_prose(t: &str) -> bool {
     let words = t.split_whitespace().count();
     let starts_upper = t.starts_with(char::is_uppercase);
     let sentence_end = t.ends_with('.') || t.ends_with('!') || t.ends_with('?');
-    words >= 6
-        && starts_upper
-        && (sentence_end || t.contains(", "))
-        && !t.contains(" = ")
-        && !t.contains("()")
+    words >= 6 && starts_upper && (sentence_end || t.contains(", ")) && !t.contains(" = ") && !t.contains("()")
 }
 
 /// Turns answer lines into readable Markdown: code runs (detected with `looks_like_code`)
@@ -347,10 +230,7 @@ pub fn format_answer(lines: &[&str], detect_code: bool) -> Option<String> {
             let code = looks_like_code(line)
                 || (in_code
                     && line.trim().is_empty()
-                    && lines[i + 1..n]
-                        .iter()
-                        .find(|l| !l.trim().is_empty())
-                        .is_some_and(|l| looks_like_code(l)))
+                    && lines[i + 1..n].iter().find(|l| !l.trim().is_empty()).is_some_and(|l| looks_like_code(l)))
                 || (in_code
                     && (line.starts_with("  ") || line.trim().starts_with('#'))
                     && !line.trim().starts_with('•'));
@@ -402,17 +282,7 @@ pub fn format_answer(lines: &[&str], detect_code: bool) -> Option<String> {
 /// Removes an answer marker at the start: `**Answer:**`, `Answer:`, `A:`, `Ans:`.
 pub fn strip_answer_marker(line: &str) -> Option<&str> {
     let t = line.trim_start();
-    for marker in [
-        "**Answer:**",
-        "**Answer**:",
-        "**A:**",
-        "**Ans:**",
-        "Answer:",
-        "Ans:",
-        "A:",
-        "Ans.",
-        "A.",
-    ] {
+    for marker in ["**Answer:**", "**Answer**:", "**A:**", "**Ans:**", "Answer:", "Ans:", "A:", "Ans.", "A."] {
         if let Some(rest) = t.strip_prefix(marker) {
             return Some(rest.trim_start());
         }
@@ -424,16 +294,8 @@ pub fn strip_answer_marker(line: &str) -> Option<&str> {
 pub fn needs_code(question: &str) -> bool {
     let q = question.to_lowercase();
     [
-        "output",
-        "print",
-        "what does this",
-        "what's wrong",
-        "what is wrong",
-        "this code",
-        "following code",
-        "the code below",
-        "snippet",
-        "result of",
+        "output", "print", "what does this", "what's wrong", "what is wrong", "this code", "following code",
+        "the code below", "snippet", "result of",
     ]
     .iter()
     .any(|k| q.contains(k))
@@ -448,10 +310,7 @@ pub fn leading_code(answer: &str) -> Option<(String, String)> {
     let body_start = t.find('\n')? + 1;
     let end = t[body_start..].find("\n```")? + body_start;
     let code = t[body_start..end].to_string();
-    let rest = t[end + 4..]
-        .trim_start_matches(|c: char| c != '\n')
-        .trim()
-        .to_string();
+    let rest = t[end + 4..].trim_start_matches(|c: char| c != '\n').trim().to_string();
     Some((code, rest))
 }
 
@@ -469,14 +328,8 @@ mod tests {
             clean_question("Q1. 🟡 What is the difference between concurrency and parallelism?"),
             "What is the difference between concurrency and parallelism?"
         );
-        assert_eq!(
-            clean_question("🔹 12) What is a closure? (Easy)"),
-            "What is a closure?"
-        );
-        assert_eq!(
-            clean_question("**Q3: What is `__slots__`?**"),
-            "What is `__slots__`?"
-        );
+        assert_eq!(clean_question("🔹 12) What is a closure? (Easy)"), "What is a closure?");
+        assert_eq!(clean_question("**Q3: What is `__slots__`?**"), "What is `__slots__`?");
     }
 
     #[test]
@@ -491,10 +344,7 @@ mod tests {
             assert!(is_question_text(q), "{q}");
         }
         for t in [
-            "What it is:",
-            "Example (psycopg):",
-            "psycopg (Driver level)",
-            "Summary of Key Ecosystem Concepts",
+            "What it is:", "Example (psycopg):", "psycopg (Driver level)", "Summary of Key Ecosystem Concepts",
             "Core Python",
         ] {
             assert!(!is_question_text(t), "{t}");
@@ -505,10 +355,7 @@ mod tests {
     fn difficulty_marks() {
         assert_eq!(difficulty_mark("### Q1. 🟡 What"), Some(Difficulty::Medium));
         assert_eq!(difficulty_mark("What is X? (Hard)"), Some(Difficulty::Hard));
-        assert_eq!(
-            difficulty_mark("**Difficulty:** Easy"),
-            Some(Difficulty::Easy)
-        );
+        assert_eq!(difficulty_mark("**Difficulty:** Easy"), Some(Difficulty::Easy));
         assert_eq!(difficulty_mark("Difficulty: Easy"), Some(Difficulty::Easy));
         assert_eq!(difficulty_mark("no mark"), None);
     }
@@ -516,13 +363,8 @@ mod tests {
     #[test]
     fn code_lines_are_told_from_prose() {
         for c in [
-            "a = [1, 2, 3]",
-            "import threading, requests",
-            "def f(x):",
-            "    return x",
-            "a == b  # True",
-            "pool.map(f, xs)",
-            "x = 256; y = 256",
+            "a = [1, 2, 3]", "import threading, requests", "def f(x):", "    return x", "a == b  # True",
+            "pool.map(f, xs)", "x = 256; y = 256",
         ] {
             assert!(looks_like_code(c), "{c}");
         }
@@ -538,16 +380,8 @@ mod tests {
 
     #[test]
     fn answers_get_fences_and_bullets() {
-        let lines = [
-            "Compares values:",
-            "",
-            "a = [1, 2]",
-            "b = [1, 2]",
-            "a == b  # True",
-            "",
-            "  • identity differs",
-            "Done.",
-        ];
+        let lines =
+            ["Compares values:", "", "a = [1, 2]", "b = [1, 2]", "a == b  # True", "", "  • identity differs", "Done."];
         assert_eq!(
             format_answer(&lines, true).unwrap(),
             "Compares values:\n\n```python\na = [1, 2]\nb = [1, 2]\na == b  # True\n```\n\n- identity differs\nDone."

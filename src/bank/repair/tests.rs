@@ -27,27 +27,15 @@ fn each_code_page_is_repaired() {
 #[test]
 fn a_page_mixing_correct_and_broken_text_is_mended_span_by_span() {
     let mixed = "🐍 Python · FastAPI — real\n• bullet β€” broken └── tree";
-    assert_eq!(
-        repair(mixed),
-        "🐍 Python · FastAPI — real\n• bullet — broken └── tree"
-    );
+    assert_eq!(repair(mixed), "🐍 Python · FastAPI — real\n• bullet — broken └── tree");
 }
 
 #[test]
 fn correct_text_is_left_alone() {
-    for text in [
-        "café naïve",
-        "Ελληνικά γλώσσα",
-        "İstanbul'da ağaç",
-        "→ — ’ “quoted” … ✅ 🟡 👉",
-        "plain ascii",
-        "Ünïcödé",
-    ] {
-        assert!(
-            matches!(repair(text), Cow::Borrowed(_)),
-            "{text} changed to {}",
-            repair(text)
-        );
+    for text in
+        ["café naïve", "Ελληνικά γλώσσα", "İstanbul'da ağaç", "→ — ’ “quoted” … ✅ 🟡 👉", "plain ascii", "Ünïcödé"]
+    {
+        assert!(matches!(repair(text), Cow::Borrowed(_)), "{text} changed to {}", repair(text));
         assert_eq!(find_mojibake(text), None);
     }
 }
@@ -65,22 +53,14 @@ fn seed(name: &str) -> String {
     std::fs::read_to_string(format!("{dir}{name}")).unwrap()
 }
 
-const MARKERS: &[&str] = &[
-    "â€", "Ã©", "ðŸ", "ğŸ", "üëâ", "β€", "‚Üí", "‚Äô", "â”", "β”", "\u{f8ff}", "Ô∏",
-];
+const MARKERS: &[&str] = &["â€", "Ã©", "ðŸ", "ğŸ", "üëâ", "β€", "‚Üí", "‚Äô", "â”", "β”", "\u{f8ff}", "Ô∏"];
 
 #[test]
 fn the_five_seed_documents_come_out_clean() {
     let expect: &[(&str, &[&str])] = &[
         ("000_46ec5d35f9affa3b.txt", &[]),
-        (
-            "001_eb8fadc99d596cad.txt",
-            &["→", "’", "👉", "🔹", "✅", "❌"],
-        ),
-        (
-            "002_53c5d08a8afd696a.txt",
-            &["—", "🟡", "🔴", "▶", "│", "❌"],
-        ),
+        ("001_eb8fadc99d596cad.txt", &["→", "’", "👉", "🔹", "✅", "❌"]),
+        ("002_53c5d08a8afd696a.txt", &["—", "🟡", "🔴", "▶", "│", "❌"]),
         ("003_9cb27af7ff6f5b77.txt", &["—", "🐍", "·", "│", "×"]),
         ("004_bf1413b491ee3244.txt", &["—", "→"]),
     ];

@@ -11,8 +11,7 @@ pub fn sentences(text: &str) -> Vec<&str> {
         let mut start = 0;
         let b = line.as_bytes();
         for i in 0..b.len() {
-            let end_mark =
-                matches!(b[i], b'.' | b'?' | b'!' | b';') && (i + 1 == b.len() || b[i + 1] == b' ');
+            let end_mark = matches!(b[i], b'.' | b'?' | b'!' | b';') && (i + 1 == b.len() || b[i + 1] == b' ');
             if end_mark {
                 let s = line[start..=i].trim();
                 if !s.is_empty() {
@@ -32,29 +31,15 @@ pub fn sentences(text: &str) -> Vec<&str> {
 /// Whether a sentence carries a negation.
 pub fn negated(s: &str) -> bool {
     let lower = s.to_lowercase();
-    words::tokens(&lower).iter().any(|w| {
-        matches!(
-            w.as_str(),
-            "not" | "never" | "no" | "cannot" | "nothing" | "neither" | "nor"
-        )
-    }) || lower.contains("n't")
+    words::tokens(&lower)
+        .iter()
+        .any(|w| matches!(w.as_str(), "not" | "never" | "no" | "cannot" | "nothing" | "neither" | "nor"))
+        || lower.contains("n't")
 }
 
 const DONT_KNOW: &[&str] = &[
-    "i don't know",
-    "i dont know",
-    "don't know",
-    "dont know",
-    "no idea",
-    "not sure",
-    "idk",
-    "i have no clue",
-    "skip",
-    "pass",
-    "no clue",
-    "i forget",
-    "i forgot",
-    "n/a",
+    "i don't know", "i dont know", "don't know", "dont know", "no idea", "not sure", "idk", "i have no clue", "skip",
+    "pass", "no clue", "i forget", "i forgot", "n/a",
 ];
 
 /// `Some(flag)` when there is nothing to grade.
@@ -72,34 +57,11 @@ pub fn empty_or_dont_know(text: &str) -> Option<&'static str> {
 }
 
 const INJECTION: &[&str] = &[
-    "ignore previous",
-    "ignore all previous",
-    "ignore the above",
-    "ignore the rubric",
-    "ignore your instructions",
-    "ignore the instructions",
-    "disregard",
-    "give this answer",
-    "give me 10",
-    "give it 10",
-    "give 10",
-    "10/10",
-    "full marks",
-    "maximum score",
-    "score of 10",
-    "as the grader",
-    "you are the grader",
-    "dear grader",
-    "grader:",
-    "system:",
-    "assistant:",
-    "\"score\"",
-    "'score'",
-    "score:",
-    "thought process:",
-    "new instructions",
-    "you must award",
-    "rate this",
+    "ignore previous", "ignore all previous", "ignore the above", "ignore the rubric", "ignore your instructions",
+    "ignore the instructions", "disregard", "give this answer", "give me 10", "give it 10", "give 10", "10/10",
+    "full marks", "maximum score", "score of 10", "as the grader", "you are the grader", "dear grader", "grader:",
+    "system:", "assistant:", "\"score\"", "'score'", "score:", "thought process:", "new instructions",
+    "you must award", "rate this",
 ];
 
 /// The answer without injected instructions (lines or sentences addressed to the grader, a
@@ -137,48 +99,20 @@ pub fn is_keyword_list(text: &str) -> bool {
 pub fn is_echo(text: &str, q: &Question) -> bool {
     let qw = words::content(&q.question);
     let aw = words::content(text);
-    !aw.is_empty()
-        && aw.len() <= qw.len() + 3
-        && aw.iter().filter(|w| qw.contains(w)).count() * 10 >= aw.len() * 8
+    !aw.is_empty() && aw.len() <= qw.len() + 3 && aw.iter().filter(|w| qw.contains(w)).count() * 10 >= aw.len() * 8
 }
 
 const CONNECTIVES: &[&str] = &[
-    "because",
-    "so",
-    "therefore",
-    "which",
-    "since",
-    "means",
-    "example",
-    "e.g",
-    "instead",
-    "whereas",
-    "unlike",
-    "however",
-    "thus",
-    "while",
-    "when",
-    "otherwise",
-    "avoid",
-    "trade-off",
-    "tradeoff",
+    "because", "so", "therefore", "which", "since", "means", "example", "e.g", "instead", "whereas", "unlike",
+    "however", "thus", "while", "when", "otherwise", "avoid", "trade-off", "tradeoff",
 ];
 
 /// Depth, 0–2: reasons and examples, and how much of the reference's content it uses.
 pub fn depth(text: &str, reference: &str) -> f64 {
     let toks = words::tokens(text);
-    let connectives = toks
-        .iter()
-        .filter(|w| CONNECTIVES.contains(&w.as_str()))
-        .count()
-        .min(3) as f64
-        / 3.0;
+    let connectives = toks.iter().filter(|w| CONNECTIVES.contains(&w.as_str())).count().min(3) as f64 / 3.0;
     let code =
-        if text.contains('(') && text.contains(')') || text.contains("```") || text.contains('`') {
-            0.25
-        } else {
-            0.0
-        };
+        if text.contains('(') && text.contains(')') || text.contains("```") || text.contains('`') { 0.25 } else { 0.0 };
     let mut rw = words::content(reference);
     rw.sort();
     rw.dedup();

@@ -72,11 +72,7 @@ impl Validator for AnswerHelper {
         if let Ok(mut m) = self.mirror.lock() {
             input.clone_into(&mut m);
         }
-        Ok(if is_complete(input) {
-            ValidationResult::Valid(None)
-        } else {
-            ValidationResult::Incomplete
-        })
+        Ok(if is_complete(input) { ValidationResult::Valid(None) } else { ValidationResult::Incomplete })
     }
 }
 
@@ -113,10 +109,7 @@ pub fn run(
     mirror: Arc<Mutex<String>>,
     history: Option<std::path::PathBuf>,
 ) {
-    let config = Config::builder()
-        .auto_add_history(false)
-        .max_history_size(2000)
-        .map(|b| b.build());
+    let config = Config::builder().auto_add_history(false).max_history_size(2000).map(|b| b.build());
     let editor = config.and_then(Editor::<AnswerHelper, DefaultHistory>::with_config);
     let mut rl = match editor {
         Ok(rl) => rl,
@@ -129,10 +122,7 @@ pub fn run(
     if let Some(path) = &history {
         let _ = rl.load_history(path);
     }
-    let printer = rl
-        .create_external_printer()
-        .ok()
-        .map(|p| Box::new(p) as Box<dyn ExternalPrinter + Send>);
+    let printer = rl.create_external_printer().ok().map(|p| Box::new(p) as Box<dyn ExternalPrinter + Send>);
     // SAFETY: pthread_self has no preconditions.
     let me = unsafe { libc::pthread_self() };
     if ready.send(Ok((me, printer))).is_err() {
