@@ -113,8 +113,8 @@ struct EntryIn {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct VariantIn {
-    question: String,
-    source: String,
+    question: Option<String>,
+    source: Option<Spanned<String>>,
 }
 
 /// Parses one topic file's text. Pure: returns the questions and every problem found.
@@ -203,11 +203,22 @@ pub fn parse_file(name: &str, text: &str) -> (Vec<Question>, Vec<Problem>) {
                 }
             },
         };
-        let variants = e
-            .variants
-            .iter()
-            .filter_map(|v| Some(Variant { question: v.question.clone(), source: parse_source(&v.source)? }))
-            .collect();
+        let mut variants = Vec::new();
+        let mut bad_variant = false;
+        for v in &e.variants {
+            let source = v.source.as_ref().and_then(|s| parse_source(s.get_ref()));
+            match (&v.question, source) {
+                (Some(question), Some(source)) => variants.push(Variant { question: question.clone(), source }),
+                _ => {
+                    let at = v.source.as_ref().map_or(at, |s| line_of(s.span().start));
+                    problem(at, "variant needs `question` and `source = \"FILE:LINE\"`".into());
+                    bad_variant = true;
+                }
+            }
+        }
+        if bad_variant {
+            continue;
+        }
         if !id.get_ref().starts_with(&format!("{topic}/")) {
             problem(
                 line_of(id.span().start),

@@ -10,7 +10,9 @@
 //!   nothing.
 //! - `coverage` (6): the share of key points covered. `depth` (2): reasons and examples
 //!   (because, so, for example, code) and the reference's other content words used.
-//!   `clarity` (2): sentences rather than a word list, a sensible length.
+//!   `clarity` (2): sentences rather than a word list, a sensible length. Depth and clarity
+//!   are scaled by relevance (the share of key points covered), so fluent prose about
+//!   something else earns little.
 //! - Cheap tricks are caught first: an empty answer, "I don't know", punctuation only score 0;
 //!   a keyword list is capped at 3; the question echoed back at 1; another question's
 //!   reference answer pasted in at 2; instructions to the grader ("give this 10/10", fake
@@ -28,10 +30,16 @@ use crate::words;
 /// Bump when the method changes: recorded with every grade.
 pub const VERSION: &str = "offline-1";
 
-/// A question's reference, as word sets, to recognise a pasted reference.
+/// A question's reference as word trigrams, to recognise a pasted reference.
 struct Reference {
     id: String,
-    words: Vec<String>,
+    trigrams: std::collections::HashSet<[String; 3]>,
+}
+
+/// Consecutive word triples: copying keeps them, writing your own answer rarely does.
+fn trigrams(text: &str) -> std::collections::HashSet<[String; 3]> {
+    let t = words::tokens(text);
+    t.windows(3).map(|w| [w[0].clone(), w[1].clone(), w[2].clone()]).collect()
 }
 
 pub struct OfflineGrader {
@@ -61,12 +69,7 @@ impl OfflineGrader {
         let idf = df.into_iter().map(|(w, d)| (w, (1.0 + n / d as f64).ln())).collect();
         let references = bank
             .iter()
-            .filter_map(|q| {
-                let mut ws = words::content(q.answer.as_deref()?);
-                ws.sort();
-                ws.dedup();
-                Some(Reference { id: q.id.clone(), words: ws })
-            })
+            .filter_map(|q| Some(Reference { id: q.id.clone(), trigrams: trigrams(q.answer.as_deref()?) }))
             .collect();
         OfflineGrader { idf, default_idf: (1.0 + n).ln(), references }
     }
@@ -117,6 +120,11 @@ impl Grader for OfflineGrader {
         let coverage = 6.0 * covered.len() as f64 / points.len() as f64;
         let depth = checks::depth(&text, question.answer.as_deref().unwrap_or(""));
         let clarity = checks::clarity(&text);
+        // Depth and clarity count in proportion to relevance: a fluent answer to another
+        // question earns little.
+        let share = covered.len() as f64 / points.len() as f64;
+        let relevance = (0.25 + 1.5 * share).min(1.0);
+        let (depth, clarity) = (depth * relevance, clarity * relevance);
         let mut score = coverage + depth + clarity;
         let mut cap = 10.0f64;
         if checks::is_keyword_list(&text) {
@@ -241,7 +249,7 @@ impl OfflineGrader {
             let needed_words = if pw.len() == 1 { 1 } else { 2 };
             if hits.len() >= needed_words
                 && got >= 0.5 * total
-                && checks::negated(s) == point_negated
+                && checks::negates(s, &hits) == point_negated
                 && best.is_none_or(|(b, _)| got > b)
             {
                 best = Some((got, s));
@@ -250,22 +258,20 @@ impl OfflineGrader {
         best.map(|(_, s)| s)
     }
 
-    /// Whether the answer is (mostly) a reference answer: this question's or another's.
+    /// Whether the answer is (mostly) a reference answer, this question's or another's: most of
+    /// its word trigrams appear in that reference.
     fn copied_reference(&self, text: &str, question: &Question) -> Option<Copy> {
-        let mut aw = words::content(text);
-        aw.sort();
-        aw.dedup();
-        if aw.len() < 12 {
+        let mine = trigrams(text);
+        if mine.len() < 10 {
             return None;
         }
-        let share =
-            |r: &Reference| aw.iter().filter(|w| r.words.binary_search(w).is_ok()).count() as f64 / aw.len() as f64;
+        let share = |r: &Reference| mine.iter().filter(|t| r.trigrams.contains(*t)).count() as f64 / mine.len() as f64;
         let own = self.references.iter().find(|r| r.id == question.id).map_or(0.0, share);
-        if own >= 0.9 {
+        if own >= 0.6 {
             return Some(Copy::Own);
         }
         let other = self.references.iter().filter(|r| r.id != question.id).map(share).fold(0.0, f64::max);
-        (other >= 0.85 && other > own + 0.2).then_some(Copy::Other)
+        (other >= 0.6).then_some(Copy::Other)
     }
 }
 

@@ -67,7 +67,7 @@ pub fn report(t: &Transcript, p: &Printer) -> String {
             "{} {}  {}",
             p.paint_err(Tone::Bold, &format!("{}.", n + 1)),
             p.paint_err(tone, &format!("{score:>7}")),
-            ui::wrap(&item.question, 64, "").lines().next().unwrap_or_default()
+            ui::wrap(&item.question, 78, "            ").trim_start()
         ));
         let flags = item_flags(item);
         out.push(format!(

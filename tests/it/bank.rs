@@ -118,7 +118,9 @@ fn validate_passes_on_the_committed_bank_and_fails_with_file_line_on_broken_copi
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
     let d = lines.iter().position(|l| l.starts_with("difficulty = ")).unwrap();
     lines[d] = "difficulty = \"brutal\"".into();
-    let q = lines.iter().rposition(|l| l.starts_with("question = ")).unwrap();
+    // The question line of the second entry.
+    let second = lines.iter().enumerate().filter(|(_, l)| *l == "[[question]]").nth(1).unwrap().0;
+    let q = second + lines[second..].iter().position(|l| l.starts_with("question = ")).unwrap();
     lines.remove(q);
     std::fs::write(broken.join(name), lines.join("\n")).unwrap();
     std::fs::write(broken.join("zz-copy.toml"), text).unwrap();

@@ -28,13 +28,22 @@ pub fn sentences(text: &str) -> Vec<&str> {
     out
 }
 
+fn is_negation(w: &str) -> bool {
+    matches!(w, "not" | "never" | "no" | "cannot" | "nothing" | "neither" | "nor" | "without") || w.ends_with("n't")
+}
+
 /// Whether a sentence carries a negation.
 pub fn negated(s: &str) -> bool {
-    let lower = s.to_lowercase();
-    words::tokens(&lower)
-        .iter()
-        .any(|w| matches!(w.as_str(), "not" | "never" | "no" | "cannot" | "nothing" | "neither" | "nor"))
-        || lower.contains("n't")
+    words::tokens(s).iter().any(|w| is_negation(w))
+}
+
+/// Whether a negation stands just before (within four words of) one of `matched`.
+pub fn negates(s: &str, matched: &[&String]) -> bool {
+    let toks = words::tokens(s);
+    toks.iter().enumerate().any(|(i, w)| {
+        is_negation(w)
+            && toks[i + 1..toks.len().min(i + 5)].iter().any(|next| matched.iter().any(|m| **m == words::stem(next)))
+    })
 }
 
 const DONT_KNOW: &[&str] = &[

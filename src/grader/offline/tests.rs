@@ -163,3 +163,10 @@ fn other_questions_grade_on_their_own_points() {
 fn grading_is_deterministic() {
     assert_eq!(grade("concurrency/gil", STRONG), grade("concurrency/gil", STRONG));
 }
+
+#[test]
+fn a_fluent_answer_to_another_question_is_not_a_copy_and_scores_low() {
+    let g = grade("django/select-related", STRONG);
+    assert!(!g.flags.contains(&"copied-reference".to_string()), "{:?}", g.flags);
+    assert!(g.score.unwrap() <= 2.0, "{g:?}");
+}
