@@ -80,18 +80,14 @@ pub fn tokens(text: &str) -> Vec<String> {
 pub fn stem(word: &str) -> String {
     let w = word.trim_end_matches("'s");
     let n = w.len();
+    let two_letter_suffix = (n > 4 && w.ends_with("ed") && !w.ends_with("eed"))
+        || (n > 4 && w.ends_with("ly"))
+        || (n > 3 && ["sses", "ches", "shes", "xes"].iter().any(|e| w.ends_with(e)));
     let s = if n > 5 && w.ends_with("ies") {
         format!("{}y", &w[..n - 3])
     } else if n > 5 && w.ends_with("ing") {
         w[..n - 3].to_string()
-    } else if n > 4 && w.ends_with("ed") && !w.ends_with("eed") {
-        w[..n - 2].to_string()
-    } else if n > 4 && w.ends_with("ly") {
-        w[..n - 2].to_string()
-    } else if n > 3
-        && w.ends_with("es")
-        && (w.ends_with("sses") || w.ends_with("ches") || w.ends_with("shes") || w.ends_with("xes"))
-    {
+    } else if two_letter_suffix {
         w[..n - 2].to_string()
     } else if n > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
         w[..n - 1].to_string()
