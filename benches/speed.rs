@@ -58,6 +58,23 @@ fn main() {
         Duration::from_millis(50),
     );
 
+    if std::env::var_os("VIVA_BENCH_PHASES").is_some() {
+        let texts: Vec<String> = files.iter().map(|p| import::read_document(p).unwrap()).collect();
+        let read = time(11, || files.iter().map(|p| import::read_document(p).unwrap().len()).sum::<usize>());
+        let parse = time(11, || texts.iter().map(|t| import::parse(t).questions.len()).sum::<usize>());
+        let docs: Vec<Document> = files
+            .iter()
+            .zip(&texts)
+            .map(|(p, t)| Document { file: p.display().to_string(), parsed: import::parse(t) })
+            .collect();
+        let assemble = time(11, || assemble::assemble(&docs, &Default::default()).len());
+        let qs = assemble::assemble(&docs, &Default::default());
+        let render = time(11, || store::render(&qs).len());
+        let raw: Vec<&str> = docs.iter().flat_map(|d| d.parsed.questions.iter().map(|q| q.question.as_str())).collect();
+        let group = time(11, || viva::bank::dedupe::group(&raw).len());
+        eprintln!("read+repair {read:?} parse {parse:?} assemble {assemble:?} (group {group:?}) render {render:?}");
+    }
+
     let load = time(51, || store::load_embedded().unwrap());
     row("load and validate the bank (embedded)", load, Duration::from_millis(10));
 

@@ -139,33 +139,52 @@ const CUES: &[(&str, &[&str])] = &[
     ),
 ];
 
-fn score(words: &[String], cues: &[String]) -> f64 {
-    words.iter().filter(|w| cues.contains(w)).count() as f64
+/// Cue word -> the topics (indices into `CUES`) it points to, stemmed like the words it is
+/// compared with; built once.
+fn cue_index() -> &'static std::collections::HashMap<String, Vec<usize>> {
+    static INDEX: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
+        for (t, (_, cues)) in CUES.iter().enumerate() {
+            for c in *cues {
+                let topics = index.entry(words::stem(c)).or_default();
+                if !topics.contains(&t) {
+                    topics.push(t);
+                }
+            }
+        }
+        index
+    })
 }
 
-/// The cue lists, stemmed like the words they are compared with.
-fn stemmed_cues() -> &'static [(&'static str, Vec<String>)] {
-    static CACHE: std::sync::OnceLock<Vec<(&'static str, Vec<String>)>> = std::sync::OnceLock::new();
-    CACHE.get_or_init(|| {
-        CUES.iter().map(|(slug, cues)| (*slug, cues.iter().map(|c| words::stem(c)).collect())).collect()
-    })
+fn add(scores: &mut [f64], words: &[String], weight: f64, cap: f64) {
+    let mut part = vec![0.0; scores.len()];
+    for w in words {
+        for &t in cue_index().get(w).map(Vec::as_slice).unwrap_or_default() {
+            part[t] += weight;
+        }
+    }
+    for (s, p) in scores.iter_mut().zip(part) {
+        *s += p.min(cap);
+    }
 }
 
 /// The topic slug (one of [`super::TOPICS`]) for a question.
 pub fn topic_for(question: &str, answer: Option<&str>, section: Option<&str>) -> &'static str {
-    let q = words::content(question);
-    let s = section.map(words::content).unwrap_or_default();
-    let a = answer.map(words::content).unwrap_or_default();
-    let mut best = ("core-python", 0.0);
-    for (slug, cues) in stemmed_cues() {
-        let total = 3.0 * score(&q, cues) + 1.5 * score(&s, cues) + (0.25 * score(&a, cues)).min(2.0);
-        if total > best.1 {
-            best = (slug, total);
+    let mut scores = vec![0.0; CUES.len()];
+    add(&mut scores, &words::content(question), 3.0, f64::MAX);
+    add(&mut scores, &section.map(words::content).unwrap_or_default(), 1.5, f64::MAX);
+    add(&mut scores, &answer.map(words::content).unwrap_or_default(), 0.25, 2.0);
+    let mut best = (CUES[0].0, 0.0);
+    for ((slug, _), score) in CUES.iter().zip(scores) {
+        if score > best.1 {
+            best = (slug, score);
         }
     }
     best.0
 }
 
+/// Subjects that make a question hard.
 const HARD: &[&str] = &[
     "metaclass", "descriptor", "mro", "bytecode", "gil", "eventloop", "internal", "allocator", "pymalloc", "gc",
     "weakref", "cpython", "design", "scale", "distributed", "architecture", "coroutin", "interning", "__slots__",

@@ -17,19 +17,20 @@ pub fn key_points(question: &str, answer: &str) -> Vec<String> {
     let (first, bullets, sentences) = candidates(answer);
     let q_words = words::topic_words(question);
     let mut points: Vec<String> = Vec::new();
-    let push = |text: &str, points: &mut Vec<String>| {
+    let mut seen: Vec<Vec<String>> = Vec::new();
+    let mut push = |text: &str, points: &mut Vec<String>| {
         let p = shorten(&plain(text));
         if points.len() >= MAX_POINTS || !substantive(&p, &q_words) {
             return;
         }
         let content = words::content(&p);
-        let duplicate = points.iter().any(|existing| {
-            let e = words::content(existing);
+        let duplicate = seen.iter().any(|e| {
             let shared = content.iter().filter(|w| e.contains(w)).count();
             shared * 10 >= content.len().min(e.len()).max(1) * 8
         });
         if !duplicate {
             points.push(p);
+            seen.push(content);
         }
     };
     if let Some(first) = &first {

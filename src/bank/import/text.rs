@@ -132,6 +132,9 @@ pub fn difficulty_mark(t: &str) -> Option<Difficulty> {
 }
 
 fn strip_difficulty_words(t: &str) -> String {
+    if !t.contains(['(', '[', '🟢', '🟡', '🟠', '🔴']) {
+        return t.to_string();
+    }
     let mut out = t.to_string();
     for (open, close) in [("(", ")"), ("[", "]")] {
         for word in ["Easy", "Medium", "Hard", "easy", "medium", "hard", "Beginner", "Intermediate", "Advanced"] {
