@@ -2,7 +2,8 @@
 //! answer in Markdown.
 //!
 //! Candidates are the answer's bullet items and the sentences of its paragraphs; code blocks,
-//! tables and headings are left out. The first prose sentence (usually the definition) comes
+//! tables and headings are left out — unless the answer is mostly a table or code, when its
+//! table rows and its code comments become the candidates. The first prose sentence (usually the definition) comes
 //! first, then bullets in order, then other sentences, until there are enough; each point is
 //! stripped of Markdown, cut at a clause boundary past ~160 characters, and must carry at least
 //! two content words not all taken from the question. Near-duplicates are dropped.
@@ -48,6 +49,15 @@ pub fn key_points(question: &str, answer: &str) -> Vec<String> {
         }
     }
     if points.len() < 2 {
+        // Answers that are mostly a table or code: its rows and its comments say what matters.
+        for extra in table_rows(answer).iter().chain(&code_comments(answer)) {
+            if points.len() >= 6 {
+                break;
+            }
+            push(extra, &mut points);
+        }
+    }
+    if points.len() < 2 {
         let clauses = fallback(answer, &q_words);
         if clauses.len() >= 2 {
             return clauses;
@@ -56,11 +66,65 @@ pub fn key_points(question: &str, answer: &str) -> Vec<String> {
     points
 }
 
-/// With too little structure, the first clauses of the answer as points.
+/// Rows of a Markdown table as statements: `Row: Column A — cell; Column B — cell`.
+fn table_rows(answer: &str) -> Vec<String> {
+    let cells =
+        |l: &str| -> Vec<String> { l.trim().trim_matches('|').split('|').map(|c| c.trim().to_string()).collect() };
+    let rows: Vec<&str> = answer.lines().filter(|l| l.trim_start().starts_with('|')).collect();
+    let Some(header) = rows.first().map(|h| cells(h)) else { return Vec::new() };
+    rows.iter()
+        .skip(1)
+        .map(|r| cells(r))
+        .filter(|c| !c.iter().all(|x| x.chars().all(|ch| "-: ".contains(ch))))
+        .filter_map(|c| {
+            let label = c.first()?.clone();
+            let parts: Vec<String> = header
+                .iter()
+                .zip(&c)
+                .skip(1)
+                .filter(|(h, v)| !h.is_empty() && !v.is_empty())
+                .map(|(h, v)| format!("{h} — {v}"))
+                .collect();
+            (!label.is_empty() && !parts.is_empty()).then(|| format!("{label}: {}", parts.join("; ")))
+        })
+        .collect()
+}
+
+/// Comments inside code blocks that explain something (three words or more).
+fn code_comments(answer: &str) -> Vec<String> {
+    let mut in_fence = false;
+    let mut out = Vec::new();
+    for line in answer.lines() {
+        let t = line.trim_start();
+        if t.starts_with("```") {
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence && let Some(pos) = line.find("# ") {
+            let comment = line[pos + 2..].trim();
+            if comment.split_whitespace().count() >= 3 && !comment.starts_with("noqa") && !comment.starts_with("type:")
+            {
+                out.push(comment.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// With too little structure (a one-sentence answer), its clauses as points: split at `,`,
+/// `;`, ` and `, ` — `; each needs two words and one content word not in the question.
 fn fallback(answer: &str, q_words: &[String]) -> Vec<String> {
     let text: String = prose_lines(answer).join(" ");
-    let clauses: Vec<String> =
-        text.split([';', ',']).map(|c| shorten(&plain(c))).filter(|c| substantive(c, q_words)).take(4).collect();
+    let text = text.replace(" and ", ", ").replace(" — ", ", ").replace("; ", ", ");
+    let clauses: Vec<String> = text
+        .split(", ")
+        .map(|c| shorten(&plain(c)).trim_end_matches('.').to_string())
+        .filter(|c| {
+            let content = words::content(c);
+            c.split_whitespace().count() >= 2 && content.iter().any(|w| !q_words.contains(w))
+        })
+        .take(4)
+        .collect();
     if clauses.len() >= 2 { clauses } else { Vec::new() }
 }
 
@@ -155,7 +219,7 @@ fn split_sentences(p: &str) -> Vec<String> {
 /// Markdown and decoration stripped: `**`, backticks kept as plain text, leading emoji/arrows,
 /// `Answer:` labels.
 fn plain(text: &str) -> String {
-    let t = text.replace("**", "").replace("__", "");
+    let t = text.replace("**", "");
     let t = t.trim().trim_start_matches(|c: char| !c.is_alphanumeric() && c != '`' && c != '(' && c != '_' && c != '@');
     let t = t.strip_prefix("Answer:").unwrap_or(t).trim();
     t.trim_end_matches(':').trim().to_string()
@@ -203,8 +267,37 @@ mod tests {
     }
 
     #[test]
-    fn code_only_answers_give_no_points() {
+    fn code_without_comments_gives_no_points_and_comments_give_some() {
         assert!(key_points("Show a decorator", "```python\ndef deco(f):\n    return f\n```").is_empty());
+        let answer = "```python\n# BFS — use deque for O(1) popleft\nq = deque()\n# Python's sort is Timsort, stable and adaptive\nxs.sort()\n```";
+        assert_eq!(
+            key_points("Algorithms?", answer),
+            ["BFS — use deque for O(1) popleft", "Python's sort is Timsort, stable and adaptive"]
+        );
+    }
+
+    #[test]
+    fn table_rows_become_points() {
+        let answer = "| | Concurrency | Parallelism |\n|-|---|---|\n| Definition | Tasks in progress | Tasks running simultaneously |\n| CPU cores | Single core possible | Requires multiple cores |";
+        assert_eq!(
+            key_points("Concurrency vs parallelism?", answer),
+            [
+                "Definition: Concurrency — Tasks in progress; Parallelism — Tasks running simultaneously",
+                "CPU cores: Concurrency — Single core possible; Parallelism — Requires multiple cores",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_one_sentence_answer_gives_its_clauses() {
+        assert_eq!(
+            key_points("How do you cancel async tasks?", "Call task.cancel() and handle CancelledError."),
+            ["Call task.cancel()", "handle CancelledError"]
+        );
+        assert_eq!(
+            key_points("What is the recursion limit?", "Default ~1000, configurable via sys.setrecursionlimit."),
+            ["Default ~1000", "configurable via sys.setrecursionlimit"]
+        );
     }
 
     #[test]

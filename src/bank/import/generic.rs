@@ -23,6 +23,8 @@ enum Kind {
     Prefixed,
     Summary,
     Numbered,
+    /// A plain line ending in `?`, after a blank line (documents with no other structure).
+    Plain,
 }
 
 #[derive(Debug)]
@@ -44,6 +46,7 @@ pub struct Census {
     pub prefixed: usize,
     pub summaries: usize,
     pub numbered: usize,
+    pub plain: usize,
     pub answer_markers: usize,
     pub difficulty_marks: usize,
 }
@@ -133,7 +136,17 @@ fn plain_title(line: &str) -> bool {
         && !text::looks_like_code(line)
 }
 
-fn find_markers(lines: &[&str], opts: Options, allow_numbered: bool) -> Vec<Marker> {
+/// How loose question recognition is: structured markers only, then numbered list items, then
+/// plain lines ending in `?`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Looseness {
+    Structured,
+    Numbered,
+    Plain,
+}
+
+fn find_markers(lines: &[&str], opts: Options, looseness: Looseness) -> Vec<Marker> {
+    let allow_numbered = looseness >= Looseness::Numbered;
     let mut markers = Vec::new();
     let mut in_fence = false;
     for (i, raw) in lines.iter().enumerate() {
@@ -179,6 +192,14 @@ fn find_markers(lines: &[&str], opts: Options, allow_numbered: bool) -> Vec<Mark
             if q.ends_with('?') && is_question_text(&q) {
                 markers.push(marker(Kind::Numbered, Some(q), raw, None));
             }
+        } else if looseness == Looseness::Plain
+            && !raw.starts_with(char::is_whitespace)
+            && raw.trim_end().ends_with('?')
+            && (i == 0 || lines[i - 1].trim().is_empty())
+            && is_question_text(&clean_question(raw))
+            && !raw.trim_start().starts_with(['-', '*', '•', '>'])
+        {
+            markers.push(marker(Kind::Plain, Some(clean_question(raw)), raw, None));
         } else if opts.plain_titles && plain_title(raw) && text::strip_answer_marker(raw).is_none() {
             let blank_or_start =
                 i == 0 || lines[i - 1].trim().is_empty() || !lines[i - 1].trim_end().ends_with([',', '(']);
@@ -192,7 +213,10 @@ fn find_markers(lines: &[&str], opts: Options, allow_numbered: bool) -> Vec<Mark
 
 /// Counts question kinds, for shape recognition.
 pub fn census(lines: &[&str]) -> Census {
-    let markers = find_markers(lines, Options::default(), true);
+    let mut markers = find_markers(lines, Options::default(), Looseness::Numbered);
+    if markers.iter().filter(|m| m.question.is_some()).count() < 2 {
+        markers = find_markers(lines, Options::default(), Looseness::Plain);
+    }
     let mut c = Census::default();
     for m in markers.iter().filter(|m| m.question.is_some()) {
         match m.kind {
@@ -201,6 +225,7 @@ pub fn census(lines: &[&str]) -> Census {
             Kind::Prefixed => c.prefixed += 1,
             Kind::Summary => c.summaries += 1,
             Kind::Numbered => c.numbered += 1,
+            Kind::Plain => c.plain += 1,
         }
         if m.difficulty.is_some() {
             c.difficulty_marks += 1;
@@ -236,9 +261,14 @@ fn has_content(lines: &[&str]) -> bool {
 
 /// Parses `lines` into questions and skipped blocks.
 pub fn parse(lines: &[&str], opts: Options) -> (Vec<RawQuestion>, Vec<Skipped>) {
-    let probe = find_markers(lines, opts, false);
-    let structured = probe.iter().filter(|m| m.question.is_some()).count();
-    let markers = if structured >= 2 { probe } else { find_markers(lines, opts, true) };
+    let questions_in = |m: &[Marker]| m.iter().filter(|m| m.question.is_some()).count();
+    let mut markers = find_markers(lines, opts, Looseness::Structured);
+    for looser in [Looseness::Numbered, Looseness::Plain] {
+        if questions_in(&markers) >= 2 {
+            break;
+        }
+        markers = find_markers(lines, opts, looser);
+    }
     let mut questions: Vec<RawQuestion> = Vec::new();
     let mut skipped = Vec::new();
     // Sections: the heading stack by level, plus a title with no body of its own.

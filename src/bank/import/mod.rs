@@ -34,6 +34,8 @@ pub enum Shape {
     PlainNotes,
     /// A numbered list of questions (`1. …?`), answers indented or following.
     NumberedList,
+    /// Plain lines ending in `?`, each followed by its answer.
+    QuestionLines,
     /// HTML collapsible blocks: `<details><summary>Question</summary> answer </details>`.
     HtmlDetails,
 }
@@ -48,6 +50,7 @@ impl Shape {
             Shape::PlainNotes => "plain-notes",
             Shape::NumberedList => "numbered-list",
             Shape::HtmlDetails => "html-details",
+            Shape::QuestionLines => "question-lines",
         }
     }
 }
@@ -105,6 +108,8 @@ pub fn parse(text: &str) -> ParsedDocument {
             Shape::HtmlDetails
         } else if structured >= 2 {
             Shape::MarkdownHeadings
+        } else if census.plain >= 2 && census.numbered < 2 {
+            Shape::QuestionLines
         } else {
             Shape::NumberedList
         };

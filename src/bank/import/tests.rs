@@ -222,6 +222,37 @@ fn question_and_answer_prefixes_with_code_in_the_question() {
 }
 
 #[test]
+fn plain_question_lines_in_a_document_with_no_other_structure() {
+    let d = own("plain-questions.txt");
+    assert_eq!(d.shape, Shape::QuestionLines);
+    let got: Vec<(&str, Option<&str>, usize)> =
+        d.questions.iter().map(|q| (q.question.as_str(), q.answer.as_deref(), q.line)).collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "What is the N+1 query problem?",
+                Some(
+                    "Loading a list and then one query per item for a relation: 1 query becomes N+1.\nFix it with select_related or prefetch_related."
+                ),
+                3
+            ),
+            ("Why use transactions?", Some("They make a group of writes all-or-nothing."), 7),
+            ("Which isolation level does PostgreSQL use by default?", None, 10),
+        ]
+    );
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.md");
+    std::fs::File::create(&path).unwrap().set_len(MAX_BYTES + 1).unwrap();
+    let err = read_document(&path).unwrap_err().to_string();
+    assert!(err.contains("is too large"), "{err}");
+}
+
+#[test]
 fn nothing_to_find_gives_no_questions_and_no_panic() {
     for text in
         ["", "\n\n", "Just prose.\n\nMore prose.", "# Title\n\nSome notes.\n", "```\nunclosed fence\n### 1. What?"]
