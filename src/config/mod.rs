@@ -3,6 +3,8 @@
 //! Precedence: flag > environment (`VIVA_BANK`, `VIVA_TRANSCRIPTS`, read by clap) > the
 //! working directory's viva workspace > the user's data directory or the built-in bank.
 
+pub mod file;
+
 use std::path::{Path, PathBuf};
 
 use crate::bank::store::{self, Bank};

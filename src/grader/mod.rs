@@ -5,7 +5,9 @@
 //! endpoint. A grader never loses an answer: when it cannot grade it returns a `pending` or
 //! `failed` grade with the reason instead of an error.
 
+pub mod llm;
 pub mod offline;
+pub mod prompt;
 
 use serde::{Deserialize, Serialize};
 
@@ -70,6 +72,28 @@ pub struct Grade {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     pub grader: GraderInfo,
+    /// How an LLM grade was obtained (absent for offline grades).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
+}
+
+/// Where an LLM grade came from: enough to audit and compare it, never the key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Provenance {
+    pub endpoint: String,
+    pub model: String,
+    pub prompt_hash: String,
+    pub rubric_hash: String,
+    pub temperature: f32,
+    /// `json_schema`, `json_object`, `prompted`, or `pre-check` (graded without a call).
+    pub level: String,
+    pub prompt_tokens: Option<u64>,
+    pub completion_tokens: Option<u64>,
+    pub latency_ms: u64,
+    pub attempts: u32,
+    /// Evidence quotes the model gave that are not in the answer (dropped).
+    pub unverified_evidence: usize,
+    pub raw_reply: String,
 }
 
 impl Grade {
@@ -85,6 +109,7 @@ impl Grade {
             flags: Vec::new(),
             reason: Some(reason.into()),
             grader,
+            provenance: None,
         }
     }
 }

@@ -79,7 +79,7 @@ impl OfflineGrader {
     }
 }
 
-mod checks;
+pub(crate) mod checks;
 
 impl Grader for OfflineGrader {
     fn info(&self) -> GraderInfo {
@@ -175,6 +175,7 @@ impl Grader for OfflineGrader {
             flags,
             reason: None,
             grader: self.info(),
+            provenance: None,
         }
     }
 }
@@ -228,6 +229,7 @@ impl OfflineGrader {
             flags,
             reason: None,
             grader: self.info(),
+            provenance: None,
         }
     }
 

@@ -1,0 +1,248 @@
+//! The LLM grader: the question, its reference answer and key points, and the candidate's
+//! answer (fenced with a random per-request marker) go to an OpenAI-compatible endpoint; the
+//! reply is a rubric score, validated in code.
+//!
+//! - Cheap checks first, without spending tokens: empty, "I don't know", punctuation only,
+//!   grader "master key" openers, the question echoed back, another question's reference
+//!   pasted in — graded by the offline grader's checks.
+//! - Structured output with a ladder: JSON schema (strict) → JSON object mode → prompted JSON,
+//!   stepping down when the endpoint rejects a level (remembered per endpoint and model); an
+//!   invalid reply gets one repair retry; still invalid → `pending` with the reason.
+//! - Validation holds whatever the model says: scores in range, evidence quoted from the
+//!   answer, and an answer flagged as an injection attempt or keyword list never scores more
+//!   than 2 points above its offline (substance) score.
+//! - Nothing is lost: every failure is a `pending` grade with its reason, completed later by
+//!   `viva resume`.
+
+pub mod client;
+pub mod reply;
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use serde_json::{Value, json};
+
+use super::offline::OfflineGrader;
+use super::prompt::{GradeContext, Prompts};
+use super::{Grade, GradeStatus, Grader, GraderInfo, Provenance};
+use crate::bank::Question;
+use client::{CallError, Client};
+
+/// How the reply's shape is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    JsonSchema,
+    JsonObject,
+    Prompted,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::JsonSchema => "json_schema",
+            Level::JsonObject => "json_object",
+            Level::Prompted => "prompted",
+        }
+    }
+
+    fn lower(self) -> Option<Level> {
+        match self {
+            Level::JsonSchema => Some(Level::JsonObject),
+            Level::JsonObject => Some(Level::Prompted),
+            Level::Prompted => None,
+        }
+    }
+}
+
+/// Flags that mean the offline checks grade the answer without a call.
+const PRE_CHECK: &[&str] = &["empty", "dont-know", "echo", "copied-reference"];
+/// Flags that cap the model's score near the answer's substance.
+const ADVERSARIAL: &[&str] = &["injection", "keyword-stuffing"];
+
+pub struct LlmGrader {
+    client: Client,
+    prompts: Prompts,
+    offline: OfflineGrader,
+    /// The level that works, per endpoint + model.
+    levels: Mutex<HashMap<String, Level>>,
+}
+
+impl LlmGrader {
+    pub fn new(client: Client, prompts: Prompts, bank: &[Question]) -> LlmGrader {
+        LlmGrader { client, prompts, offline: OfflineGrader::new(bank), levels: Mutex::new(HashMap::new()) }
+    }
+
+    fn level_key(&self) -> String {
+        format!("{} {}", self.client.settings().base_url, self.client.settings().model)
+    }
+
+    /// The structured-output level currently used for this endpoint and model.
+    pub fn level(&self) -> Level {
+        self.levels.lock().ok().and_then(|l| l.get(&self.level_key()).copied()).unwrap_or(Level::JsonSchema)
+    }
+
+    fn set_level(&self, level: Level) {
+        if let Ok(mut l) = self.levels.lock() {
+            l.insert(self.level_key(), level);
+        }
+    }
+
+    fn body(&self, messages: &[Value], level: Level) -> Value {
+        let s = self.client.settings();
+        let mut body =
+            json!({"model": s.model, "messages": messages, "temperature": s.temperature, "max_tokens": s.max_tokens});
+        match level {
+            Level::JsonSchema => {
+                body["response_format"] = json!({"type": "json_schema", "json_schema": {"name": "grade", "strict": true, "schema": reply::schema()}});
+            }
+            Level::JsonObject => body["response_format"] = json!({"type": "json_object"}),
+            Level::Prompted => {}
+        }
+        body
+    }
+
+    fn provenance(&self, level: &str, reply: Option<&client::Reply>, unverified: usize, raw: String) -> Provenance {
+        let s = self.client.settings();
+        Provenance {
+            endpoint: s.host(),
+            model: s.model.clone(),
+            prompt_hash: self.prompts.prompt_hash.clone(),
+            rubric_hash: self.prompts.rubric_hash.clone(),
+            temperature: s.temperature,
+            level: level.into(),
+            prompt_tokens: reply.and_then(|r| r.usage).map(|u| u.prompt_tokens),
+            completion_tokens: reply.and_then(|r| r.usage).map(|u| u.completion_tokens),
+            latency_ms: reply.map_or(0, |r| r.latency.as_millis() as u64),
+            attempts: reply.map_or(0, |r| r.attempts),
+            unverified_evidence: unverified,
+            raw_reply: raw,
+        }
+    }
+
+    fn pending(&self, reason: String, raw: String) -> Grade {
+        let mut g = Grade::pending(self.info(), reason);
+        g.provenance = Some(self.provenance(self.level().as_str(), None, 0, raw));
+        g
+    }
+
+    /// Sends the request, stepping down the ladder when a level is rejected.
+    fn call(&self, messages: &[Value]) -> Result<(client::Reply, Level), CallError> {
+        let mut level = self.level();
+        loop {
+            match self.client.chat(&self.body(messages, level)) {
+                Err(CallError::BadRequest { .. }) if level.lower().is_some() => {
+                    level = level.lower().unwrap_or(Level::Prompted);
+                    self.set_level(level);
+                }
+                other => return other.map(|r| (r, level)),
+            }
+        }
+    }
+}
+
+/// A marker the candidate cannot have typed: fences their answer in the prompt.
+fn marker() -> String {
+    format!("<<<ANSWER-{:016x}>>>", rand::random::<u64>())
+}
+
+impl Grader for LlmGrader {
+    fn info(&self) -> GraderInfo {
+        GraderInfo {
+            kind: "llm".into(),
+            model: Some(self.client.settings().model.clone()),
+            version: format!("prompt-{}/rubric-{}", self.prompts.prompt_hash, self.prompts.rubric_hash),
+        }
+    }
+
+    fn grade(&self, question: &Question, answer: &str) -> Grade {
+        let substance = self.offline.grade(question, answer);
+        if substance.flags.iter().any(|f| PRE_CHECK.contains(&f.as_str())) {
+            let mut g = substance;
+            g.grader = self.info();
+            g.provenance = Some(self.provenance("pre-check", None, 0, String::new()));
+            return g;
+        }
+        let Some(reference) = question.answer.as_deref() else {
+            return self.pending("this question has no reference answer to grade against".into(), String::new());
+        };
+        let marker = marker();
+        let ctx = GradeContext {
+            question: &question.question,
+            code: question.code.as_deref(),
+            reference,
+            key_points: &question.key_points,
+            criteria: &self.prompts.criteria,
+            marker: &marker,
+            answer,
+        };
+        let user = match self.prompts.render_user(&ctx) {
+            Ok(u) => u,
+            Err(e) => return self.pending(e.to_string(), String::new()),
+        };
+        let mut messages =
+            vec![json!({"role": "system", "content": self.prompts.system}), json!({"role": "user", "content": user})];
+        let mut repaired = false;
+        loop {
+            let (reply, level) = match self.call(&messages) {
+                Ok(r) => r,
+                Err(e) => return self.pending(e.to_string(), String::new()),
+            };
+            let truncated = reply.finish_reason.as_deref() == Some("length");
+            match reply::validate(&reply.content, &self.prompts.criteria, &question.key_points, answer) {
+                Ok(parsed) => return self.finish(question, parsed, &substance, &reply, level),
+                Err(problem) if !repaired => {
+                    let problem = if truncated {
+                        format!("{problem} (the reply was cut off at the token limit)")
+                    } else {
+                        problem
+                    };
+                    messages.push(json!({"role": "assistant", "content": reply.content}));
+                    messages.push(json!({"role": "user", "content": self.prompts.render_repair(&problem)}));
+                    repaired = true;
+                }
+                Err(problem) => {
+                    return self.pending(format!("the model's reply was invalid twice: {problem}"), reply.content);
+                }
+            }
+        }
+    }
+}
+
+impl LlmGrader {
+    fn finish(
+        &self,
+        question: &Question,
+        parsed: reply::Parsed,
+        substance: &Grade,
+        reply: &client::Reply,
+        level: Level,
+    ) -> Grade {
+        let mut flags = substance.flags.clone();
+        if parsed.injection && !flags.iter().any(|f| f == "injection") {
+            flags.push("injection".into());
+        }
+        let mut score: f64 = parsed.criteria.iter().map(|c| c.score).sum();
+        if flags.iter().any(|f| ADVERSARIAL.contains(&f.as_str())) {
+            score = score.min(substance.score.unwrap_or(0.0) + 2.0);
+        }
+        let missed =
+            question.key_points.iter().filter(|k| !parsed.covered.iter().any(|c| &c.point == *k)).cloned().collect();
+        Grade {
+            status: GradeStatus::Graded,
+            score: Some((score.clamp(0.0, 10.0) * 2.0).round() / 2.0),
+            criteria: parsed.criteria,
+            covered: parsed.covered,
+            missed,
+            feedback: parsed.feedback,
+            flags,
+            reason: None,
+            grader: self.info(),
+            provenance: Some(self.provenance(
+                level.as_str(),
+                Some(reply),
+                parsed.unverified_evidence,
+                reply.content.clone(),
+            )),
+        }
+    }
+}

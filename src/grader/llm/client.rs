@@ -1,0 +1,213 @@
+//! A minimal OpenAI-compatible chat-completions client with viva's own retry policy:
+//! 429 honours `Retry-After` (capped), 5xx, timeouts and broken connections retry with jittered
+//! exponential back-off, 401/403 and an unknown model fail at once with a clear message.
+//! Replies are read leniently (any server that returns `choices[0].message.content`).
+//! The key goes only into the `Authorization` header: no error, log or reply carries it.
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::config::file::LlmSettings;
+
+/// Token counts the endpoint reported.
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Usage {
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+}
+
+/// A successful reply.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub content: String,
+    pub finish_reason: Option<String>,
+    pub usage: Option<Usage>,
+    pub attempts: u32,
+    pub latency: Duration,
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum CallError {
+    #[error(
+        "{host} refused the request ({status}): check the API key (OPENAI_API_KEY or `api_key` in `viva config path`)"
+    )]
+    Auth { host: String, status: u16 },
+    #[error("model `{model}` is not served by {host}{}", if available.is_empty() { String::new() } else { format!("; it serves: {}", available.join(", ")) })]
+    UnknownModel { model: String, host: String, available: Vec<String> },
+    #[error("{host} rejected the request ({status}): {message}")]
+    BadRequest { host: String, status: u16, message: String },
+    #[error("{host} kept failing after {attempts} attempts: {last}")]
+    GaveUp { host: String, attempts: u32, last: String },
+    #[error("cannot reach {host}: {message}")]
+    Unreachable { host: String, message: String },
+    #[error("{host} sent a reply that is not a chat completion: {message}")]
+    Malformed { host: String, message: String },
+}
+
+pub struct Client {
+    http: reqwest::blocking::Client,
+    settings: LlmSettings,
+}
+
+/// Installs the TLS crypto provider once (reqwest's `rustls-no-provider` needs one, even for http).
+fn crypto() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
+impl Client {
+    pub fn new(settings: LlmSettings) -> Result<Client, CallError> {
+        crypto();
+        let http = reqwest::blocking::Client::builder()
+            .timeout(settings.timeout)
+            .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
+            .build()
+            .map_err(|e| CallError::Unreachable { host: settings.host(), message: e.to_string() })?;
+        Ok(Client { http, settings })
+    }
+
+    pub fn settings(&self) -> &LlmSettings {
+        &self.settings
+    }
+
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::blocking::RequestBuilder {
+        let mut r = self.http.request(method, format!("{}{path}", self.settings.base_url));
+        if let Some(key) = &self.settings.api_key {
+            r = r.bearer_auth(key.expose());
+        }
+        r
+    }
+
+    /// The models the endpoint lists (`GET /models`), empty when it lists none.
+    pub fn models(&self) -> Vec<String> {
+        let Ok(resp) = self.request(reqwest::Method::GET, "/models").send() else { return Vec::new() };
+        let Ok(v) = resp.json::<Value>() else { return Vec::new() };
+        v["data"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|m| m["id"].as_str().map(str::to_string)).collect())
+            .unwrap_or_default()
+    }
+
+    /// Posts a chat-completions request, retrying as the module doc says.
+    pub fn chat(&self, body: &Value) -> Result<Reply, CallError> {
+        let host = self.settings.host();
+        let started = Instant::now();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let last_try = attempt > self.settings.retries;
+            let outcome = self.request(reqwest::Method::POST, "/chat/completions").json(body).send();
+            let wait = match outcome {
+                Err(e) => {
+                    let message = if e.is_timeout() { "timed out".to_string() } else { root_cause(&e) };
+                    if last_try {
+                        return Err(if attempt == 1 && e.is_connect() {
+                            CallError::Unreachable { host, message }
+                        } else {
+                            CallError::GaveUp { host, attempts: attempt, last: message }
+                        });
+                    }
+                    self.backoff(attempt)
+                }
+                Ok(resp) => {
+                    let status = resp.status().as_u16();
+                    let retry_after = resp
+                        .headers()
+                        .get("retry-after")
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.trim().parse::<f64>().ok());
+                    let text = resp.text().unwrap_or_default();
+                    match status {
+                        200..=299 => match parse_reply(&text) {
+                            Ok((content, finish_reason, usage)) => {
+                                return Ok(Reply {
+                                    content,
+                                    finish_reason,
+                                    usage,
+                                    attempts: attempt,
+                                    latency: started.elapsed(),
+                                });
+                            }
+                            Err(message) if last_try => return Err(CallError::Malformed { host, message }),
+                            Err(_) => self.backoff(attempt),
+                        },
+                        401 | 403 => return Err(CallError::Auth { host, status }),
+                        404 if text.to_lowercase().contains("model") => {
+                            return Err(CallError::UnknownModel {
+                                model: self.settings.model.clone(),
+                                host,
+                                available: self.models(),
+                            });
+                        }
+                        400 | 404 | 413 | 422 => {
+                            return Err(CallError::BadRequest { host, status, message: excerpt(&text) });
+                        }
+                        429 => {
+                            if last_try {
+                                return Err(CallError::GaveUp {
+                                    host,
+                                    attempts: attempt,
+                                    last: "rate limited (429)".into(),
+                                });
+                            }
+                            retry_after.map_or_else(
+                                || self.backoff(attempt),
+                                |s| Duration::from_secs_f64(s.max(0.0)).min(self.settings.max_wait),
+                            )
+                        }
+                        _ => {
+                            if last_try {
+                                return Err(CallError::GaveUp {
+                                    host,
+                                    attempts: attempt,
+                                    last: format!("HTTP {status}: {}", excerpt(&text)),
+                                });
+                            }
+                            self.backoff(attempt)
+                        }
+                    }
+                }
+            };
+            std::thread::sleep(wait);
+        }
+    }
+
+    /// `backoff × 2^(attempt-1)`, ±50 % jitter, at most 8 s.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let base = self.settings.backoff.as_secs_f64() * 2f64.powi(attempt.saturating_sub(1).min(6) as i32);
+        let jitter = 0.5 + rand::random::<f64>();
+        Duration::from_secs_f64((base * jitter).min(8.0))
+    }
+}
+
+fn root_cause(e: &dyn std::error::Error) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
+/// The first 200 characters of an error body, on one line.
+fn excerpt(text: &str) -> String {
+    let one: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    one.chars().take(200).collect()
+}
+
+/// `(content, finish_reason, usage)` from a chat-completions body; lenient about everything else.
+pub fn parse_reply(text: &str) -> Result<(String, Option<String>, Option<Usage>), String> {
+    let v: Value = serde_json::from_str(text).map_err(|e| format!("invalid JSON ({e})"))?;
+    let choice = v["choices"].get(0).ok_or("no `choices`")?;
+    let content = choice["message"]["content"].as_str().ok_or("no `choices[0].message.content`")?.to_string();
+    let finish_reason = choice["finish_reason"].as_str().map(str::to_string);
+    let usage = v.get("usage").and_then(|u| {
+        Some(Usage {
+            prompt_tokens: u["prompt_tokens"].as_u64()?,
+            completion_tokens: u["completion_tokens"].as_u64().unwrap_or(0),
+        })
+    });
+    Ok((content, finish_reason, usage))
+}

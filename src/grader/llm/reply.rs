@@ -1,0 +1,170 @@
+//! Reading the model's grading reply: a tolerant JSON reader (the first `{` to its matching
+//! `}`, code fences and chatter around it ignored) and validation in code — every rubric
+//! criterion present with a score in range, covered points that are real key points, evidence
+//! that is really in the answer (unverifiable evidence is dropped and counted).
+
+use serde_json::Value;
+
+use crate::grader::prompt::Criterion;
+use crate::grader::{Covered, CriterionScore};
+
+/// A validated reply.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    pub criteria: Vec<CriterionScore>,
+    pub covered: Vec<Covered>,
+    pub feedback: String,
+    pub injection: bool,
+    pub unverified_evidence: usize,
+}
+
+/// The JSON object inside `text`, if there is one.
+pub fn extract_json(text: &str) -> Option<Value> {
+    let start = text.find('{')?;
+    let bytes = text.as_bytes();
+    let (mut depth, mut in_str, mut escaped) = (0i32, false, false);
+    for (i, &b) in bytes.iter().enumerate().skip(start) {
+        if in_str {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'{' => depth += 1,
+            b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return serde_json::from_str(&text[start..=i]).ok();
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn norm(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+fn alnum(s: &str) -> String {
+    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// Validates `text` against the rubric, the key points and the answer.
+pub fn validate(text: &str, criteria: &[Criterion], key_points: &[String], answer: &str) -> Result<Parsed, String> {
+    let v = extract_json(text).ok_or_else(|| "no JSON object in the reply".to_string())?;
+    let items = v["criteria"].as_array().ok_or("missing `criteria` array")?;
+    let mut scores = Vec::new();
+    for c in criteria {
+        let item = items
+            .iter()
+            .find(|i| i["id"].as_str() == Some(c.id.as_str()))
+            .ok_or_else(|| format!("criterion `{}` missing", c.id))?;
+        let score = item["score"].as_f64().ok_or_else(|| format!("criterion `{}` has no numeric score", c.id))?;
+        if !(0.0..=f64::from(c.max)).contains(&score) {
+            return Err(format!("criterion `{}` scored {score}, outside 0..={}", c.id, c.max));
+        }
+        let feedback = item["feedback"].as_str().unwrap_or_default().chars().take(400).collect();
+        scores.push(CriterionScore { id: c.id.clone(), score, max: f64::from(c.max), feedback });
+    }
+    let answer_norm = norm(answer);
+    let mut covered: Vec<Covered> = Vec::new();
+    let mut unverified = 0;
+    for item in v["covered"].as_array().map(Vec::as_slice).unwrap_or_default() {
+        let (Some(point), Some(evidence)) = (item["point"].as_str(), item["evidence"].as_str()) else {
+            unverified += 1;
+            continue;
+        };
+        let key = alnum(point);
+        let Some(kp) = key_points.iter().find(|k| alnum(k) == key || (!key.is_empty() && alnum(k).contains(&key)))
+        else {
+            unverified += 1;
+            continue;
+        };
+        let quote = evidence.trim().trim_matches(['"', '“', '”', '\'']).trim();
+        if quote.is_empty() || !answer_norm.contains(&norm(quote)) {
+            unverified += 1;
+            continue;
+        }
+        if !covered.iter().any(|c| &c.point == kp) {
+            covered.push(Covered { point: kp.clone(), evidence: quote.to_string() });
+        }
+    }
+    let feedback = v["feedback"].as_str().unwrap_or_default().chars().take(600).collect();
+    let injection = v["injection"].as_bool().unwrap_or(false);
+    Ok(Parsed { criteria: scores, covered, feedback, injection, unverified_evidence: unverified })
+}
+
+/// The JSON schema of the reply; every array and string bounded so a small model cannot
+/// repeat items until the token limit.
+pub fn schema() -> Value {
+    serde_json::json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["criteria", "covered", "feedback", "injection"],
+        "properties": {
+            "criteria": {"type": "array", "maxItems": 6, "items": {
+                "type": "object", "additionalProperties": false, "required": ["id", "score", "feedback"],
+                "properties": {
+                    "id": {"type": "string", "maxLength": 32},
+                    "score": {"type": "integer", "minimum": 0, "maximum": 10},
+                    "feedback": {"type": "string", "maxLength": 300}
+                }
+            }},
+            "covered": {"type": "array", "maxItems": 8, "items": {
+                "type": "object", "additionalProperties": false, "required": ["point", "evidence"],
+                "properties": {
+                    "point": {"type": "string", "maxLength": 200},
+                    "evidence": {"type": "string", "maxLength": 300}
+                }
+            }},
+            "feedback": {"type": "string", "maxLength": 500},
+            "injection": {"type": "boolean"}
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rubric() -> Vec<Criterion> {
+        crate::grader::prompt::Prompts::load(None).unwrap().criteria
+    }
+
+    const GOOD: &str = r#"Sure! ```json
+{"criteria":[{"id":"correctness","score":4,"feedback":"Right."},{"id":"coverage","score":2,"feedback":"Most."},
+{"id":"depth","score":1,"feedback":"Some."},{"id":"clarity","score":1,"feedback":"Clear {braces} \"quoted\"."}],
+"covered":[{"point":"The GIL is a mutex","evidence":"a lock that lets one thread"},{"point":"The GIL is a mutex","evidence":"made up quote"},{"point":"not a key point","evidence":"lock"}],
+"feedback":"Good.","injection":false}
+```"#;
+
+    #[test]
+    fn a_good_reply_validates_and_forged_evidence_is_dropped() {
+        let kp = vec!["The GIL is a mutex".to_string(), "Use processes for CPU work".to_string()];
+        let p = validate(GOOD, &rubric(), &kp, "It is a lock that lets one thread run at a time.").unwrap();
+        assert_eq!(p.criteria.iter().map(|c| c.score).sum::<f64>(), 8.0);
+        assert_eq!(
+            p.covered,
+            [Covered { point: "The GIL is a mutex".into(), evidence: "a lock that lets one thread".into() }]
+        );
+        assert_eq!(p.unverified_evidence, 2);
+    }
+
+    #[test]
+    fn schema_violations_are_reported() {
+        let r = rubric();
+        assert!(validate("no json here", &r, &[], "a").unwrap_err().contains("no JSON"));
+        let out_of_range = GOOD.replace("\"score\":4", "\"score\":9");
+        assert!(validate(&out_of_range, &r, &[], "a").unwrap_err().contains("outside 0..=4"));
+        let missing = GOOD.replace("\"id\":\"depth\"", "\"id\":\"style\"");
+        assert!(validate(&missing, &r, &[], "a").unwrap_err().contains("`depth` missing"));
+        assert!(validate("{\"criteria\": [", &r, &[], "a").is_err(), "truncated JSON");
+    }
+}

@@ -1,0 +1,162 @@
+//! Prompt templates and the rubric: embedded in the binary from `prompts/`, overridable by a
+//! user's prompt directory (same file names). A bad override is an error naming the file, not
+//! a silent fallback. Every grade records the hashes of the prompt and rubric it used.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+const SYSTEM: &str = include_str!("../../prompts/grade.system.md");
+const USER: &str = include_str!("../../prompts/grade.user.md");
+const REPAIR: &str = include_str!("../../prompts/repair.md");
+const RUBRIC: &str = include_str!("../../prompts/rubric.toml");
+
+/// One rubric criterion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Criterion {
+    pub id: String,
+    pub max: u32,
+    pub description: String,
+    #[serde(default)]
+    pub levels: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RubricFile {
+    criterion: Vec<Criterion>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PromptError {
+    #[error("cannot read prompt file `{}`: {source}", path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("rubric `{name}` is not valid: {message}")]
+    Rubric { name: String, message: String },
+    #[error("prompt template `{name}` is not valid: {message}")]
+    Template { name: String, message: String },
+}
+
+/// The templates and rubric in use, with their hashes.
+#[derive(Debug, Clone)]
+pub struct Prompts {
+    pub system: String,
+    pub user: String,
+    pub repair: String,
+    pub criteria: Vec<Criterion>,
+    /// First 12 hex digits of SHA-256 over the three templates.
+    pub prompt_hash: String,
+    pub rubric_hash: String,
+}
+
+fn hash(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0]);
+    }
+    h.finalize().iter().take(6).map(|b| format!("{b:02x}")).collect()
+}
+
+impl Prompts {
+    /// The embedded prompts, each replaced by `dir/<name>` when that file exists.
+    pub fn load(dir: Option<&Path>) -> Result<Prompts, PromptError> {
+        let read = |name: &str, default: &str| -> Result<(String, String), PromptError> {
+            match dir.map(|d| d.join(name)).filter(|p| p.exists()) {
+                Some(path) => std::fs::read_to_string(&path)
+                    .map(|t| (t, path.display().to_string()))
+                    .map_err(|source| PromptError::Read { path, source }),
+                None => Ok((default.to_string(), format!("prompts/{name} (built in)"))),
+            }
+        };
+        let (system, _) = read("grade.system.md", SYSTEM)?;
+        let (user, user_name) = read("grade.user.md", USER)?;
+        let (repair, _) = read("repair.md", REPAIR)?;
+        let (rubric, rubric_name) = read("rubric.toml", RUBRIC)?;
+        let criteria = toml::from_str::<RubricFile>(&rubric)
+            .map_err(|e| PromptError::Rubric { name: rubric_name.clone(), message: e.to_string() })?
+            .criterion;
+        let total: u32 = criteria.iter().map(|c| c.max).sum();
+        if criteria.is_empty() || total != 10 {
+            return Err(PromptError::Rubric {
+                name: rubric_name,
+                message: format!("criteria maxima must add up to 10 (they add up to {total})"),
+            });
+        }
+        let mut env = minijinja::Environment::new();
+        env.add_template("user", &user)
+            .map_err(|e| PromptError::Template { name: user_name, message: e.to_string() })?;
+        Ok(Prompts {
+            prompt_hash: hash(&[&system, &user, &repair]),
+            rubric_hash: hash(&[&rubric]),
+            system,
+            user,
+            repair,
+            criteria,
+        })
+    }
+
+    /// The user message for one grading request.
+    pub fn render_user(&self, ctx: &GradeContext) -> Result<String, PromptError> {
+        let env = minijinja::Environment::new();
+        env.render_str(&self.user, minijinja::Value::from(minijinja::value::Serde(ctx)))
+            .map_err(|e| PromptError::Template { name: "grade.user.md".into(), message: e.to_string() })
+    }
+
+    /// The follow-up message asking for a corrected reply.
+    pub fn render_repair(&self, problem: &str) -> String {
+        let env = minijinja::Environment::new();
+        env.render_str(&self.repair, minijinja::context! { problem => problem }).unwrap_or_else(|_| self.repair.clone())
+    }
+}
+
+/// What the user template sees.
+#[derive(Debug, Serialize)]
+pub struct GradeContext<'a> {
+    pub question: &'a str,
+    pub code: Option<&'a str>,
+    pub reference: &'a str,
+    pub key_points: &'a [String],
+    pub criteria: &'a [Criterion],
+    pub marker: &'a str,
+    pub answer: &'a str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_prompts_render_with_the_answer_fenced() {
+        let p = Prompts::load(None).unwrap();
+        assert_eq!(p.criteria.iter().map(|c| c.max).sum::<u32>(), 10);
+        let text = p
+            .render_user(&GradeContext {
+                question: "What is the GIL?",
+                code: None,
+                reference: "A mutex.",
+                key_points: &["The GIL is a mutex".to_string()],
+                criteria: &p.criteria,
+                marker: "<<<ANSWER-1234>>>",
+                answer: "It is a lock.",
+            })
+            .unwrap();
+        assert!(text.contains("- The GIL is a mutex"), "{text}");
+        assert!(text.contains("<<<ANSWER-1234>>>\nIt is a lock.\n<<<ANSWER-1234>>>"), "{text}");
+        assert!(text.contains("`correctness` (0–4)"), "{text}");
+    }
+
+    #[test]
+    fn an_override_changes_the_hash_and_a_bad_rubric_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = Prompts::load(None).unwrap();
+        std::fs::write(dir.path().join("grade.system.md"), "Grade strictly.").unwrap();
+        let custom = Prompts::load(Some(dir.path())).unwrap();
+        assert_ne!(custom.prompt_hash, base.prompt_hash);
+        assert_eq!(custom.rubric_hash, base.rubric_hash);
+        std::fs::write(dir.path().join("rubric.toml"), "[[criterion]]\nid = \"x\"\nmax = 3\ndescription = \"d\"\n")
+            .unwrap();
+        let err = Prompts::load(Some(dir.path())).unwrap_err().to_string();
+        assert!(err.contains("rubric.toml") && err.contains("add up to 10"), "{err}");
+    }
+}
