@@ -13,6 +13,12 @@ pub enum Error {
     Import(#[from] ImportError),
     #[error(transparent)]
     Transcript(#[from] TranscriptError),
+    #[error(transparent)]
+    Config(#[from] crate::config::file::ConfigError),
+    #[error(transparent)]
+    Prompt(#[from] crate::grader::prompt::PromptError),
+    #[error(transparent)]
+    Llm(#[from] crate::grader::llm::client::CallError),
     /// Bad input from the user, with what to do about it.
     #[error("{message}")]
     Usage { message: String, hint: Option<String> },
@@ -31,7 +37,9 @@ impl Error {
             Error::Bank(e) => e.hint(),
             Error::Transcript(e) => e.hint(),
             Error::Usage { hint, .. } => hint.clone(),
-            Error::Import(_) | Error::Io { .. } => None,
+            Error::Config(_) => Some("`viva config path` shows the file; `viva config show` what was resolved".into()),
+            Error::Prompt(_) => Some("fix the prompt override, or remove it to use the built-in prompts".into()),
+            Error::Import(_) | Error::Io { .. } | Error::Llm(_) => None,
         }
     }
 }

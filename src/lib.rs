@@ -37,7 +37,14 @@ where
         }
     };
     let printer = ui::Printer::new(cli.color);
-    let ctx = config::Context { settings: config::Settings::resolve(&cli), printer };
+    let settings = match config::Settings::resolve(&cli) {
+        Ok(s) => s,
+        Err(e) => {
+            printer.error(&e.to_string(), Some("fix the file named above, or point `VIVA_CONFIG` at another one"));
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let ctx = config::Context { settings, printer };
     match commands::dispatch(cli.command, &ctx) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

@@ -130,6 +130,9 @@ fn fallback(answer: &str, q_words: &[String]) -> Vec<String> {
 
 /// A point worth asking for: at least two content words, not all from the question.
 fn substantive(point: &str, q_words: &[String]) -> bool {
+    if crate::bank::import::text::looks_like_code(point) {
+        return false;
+    }
     let content = words::content(point);
     let new = content.iter().filter(|w| !q_words.contains(w)).count();
     content.len() >= 2 && new >= 1 && point.split_whitespace().count() >= 3 && !point.ends_with(':')

@@ -26,6 +26,15 @@ pub struct Cli {
     #[arg(long, global = true, env = "VIVA_TRANSCRIPTS", value_name = "DIR")]
     pub transcripts: Option<PathBuf>,
 
+    /// Model for the LLM grader (default: `VIVA_MODEL`, the config file, `gpt-4o-mini`).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub model: Option<String>,
+
+    /// Base URL of the OpenAI-compatible endpoint (default: `OPENAI_BASE_URL`,
+    /// `OPENAI_API_BASE`, the config file, `https://api.openai.com/v1`).
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+
     /// When to use colour.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
@@ -45,6 +54,17 @@ pub enum Command {
     /// Import, inspect and validate the question bank.
     #[command(subcommand)]
     Bank(BankCommand),
+    /// Where the configuration file is and what viva resolved from it (key redacted).
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the path of the configuration file.
+    Path,
+    /// Show the resolved settings (flag > environment > file > default); the API key is redacted.
+    Show(JsonFlag),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -81,9 +101,10 @@ pub struct InterviewArgs {
     /// Draw the same questions again: the same seed gives the same interview.
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
-    /// Which grader scores the answers.
-    #[arg(long, value_enum, default_value_t = GraderKind::Offline)]
-    pub grader: GraderKind,
+    /// Which grader scores the answers (default: `VIVA_GRADER`, the config file's `grader`,
+    /// else offline).
+    #[arg(long, value_enum)]
+    pub grader: Option<GraderKind>,
     /// Draw from the same topic only if asked: by default topics are mixed.
     #[arg(long)]
     pub same_topic: bool,

@@ -60,9 +60,10 @@ pub fn run(args: InterviewArgs, ctx: &Context) -> Result<()> {
         total_seconds: total,
         hard_stop: !args.no_hard_stop,
         seed,
-        grader: grader_name(args.grader).to_string(),
+        grader: grader_name(grader_kind(args.grader, ctx)?).to_string(),
     };
-    let grader = make_grader(args.grader, &bank.questions)?;
+    let kind = grader_kind(args.grader, ctx)?;
+    let grader = make_grader(kind, &bank.questions, ctx)?;
     let plan: Vec<String> = drawn.iter().map(|q| q.id.clone()).collect();
     let questions: Vec<Question> = drawn.into_iter().cloned().collect();
     let store = Store::new(&ctx.settings.transcripts);
@@ -89,13 +90,33 @@ fn grader_name(kind: GraderKind) -> &'static str {
     }
 }
 
-fn make_grader(kind: GraderKind, bank: &[Question]) -> Result<Arc<dyn Grader>> {
+/// The grader to use: flag > `VIVA_GRADER` > the config file's `grader` > offline.
+fn grader_kind(flag: Option<GraderKind>, ctx: &Context) -> Result<GraderKind> {
+    let named =
+        std::env::var("VIVA_GRADER").ok().filter(|v| !v.is_empty()).or_else(|| ctx.settings.file.grader.clone());
+    Ok(match (flag, named.as_deref()) {
+        (Some(k), _) => k,
+        (None, None | Some("offline")) => GraderKind::Offline,
+        (None, Some("llm")) => GraderKind::Llm,
+        (None, Some(other)) => {
+            return Err(Error::usage(
+                format!("unknown grader `{other}` (from VIVA_GRADER or the config file)"),
+                "use `offline` or `llm`",
+            ));
+        }
+    })
+}
+
+/// Builds the grader; the LLM one needs its endpoint settings and prompts.
+pub fn make_grader(kind: GraderKind, bank: &[Question], ctx: &Context) -> Result<Arc<dyn Grader>> {
     match kind {
         GraderKind::Offline => Ok(Arc::new(OfflineGrader::new(bank))),
-        GraderKind::Llm => Err(Error::usage(
-            "the LLM grader is not available in this build yet",
-            "use the default offline grader (`--grader offline`); your answers can be regraded later",
-        )),
+        GraderKind::Llm => {
+            let settings = ctx.settings.llm()?;
+            let prompts = crate::grader::prompt::Prompts::load(settings.prompts.as_deref())?;
+            let client = crate::grader::llm::client::Client::new(settings)?;
+            Ok(Arc::new(crate::grader::llm::LlmGrader::new(client, prompts, bank)))
+        }
     }
 }
 
@@ -170,7 +191,7 @@ pub fn resume(args: ResumeArgs, ctx: &Context) -> Result<()> {
     };
     let bank = ctx.settings.load_bank()?;
     let kind = if transcript.settings.grader == "llm" { GraderKind::Llm } else { GraderKind::Offline };
-    let grader = make_grader(kind, &bank.questions)?;
+    let grader = make_grader(kind, &bank.questions, ctx)?;
     // Grade whatever is still pending first.
     let mut regraded = 0;
     for item in transcript.items.iter_mut().filter(|i| i.grade.status != GradeStatus::Graded) {

@@ -2,6 +2,7 @@
 //! dispatches.
 
 pub mod bank;
+pub mod config;
 pub mod interview;
 
 use crate::cli::Command;
@@ -13,5 +14,6 @@ pub fn dispatch(command: Command, ctx: &Context) -> Result<()> {
         Command::Interview(args) => interview::run(args, ctx),
         Command::Resume(args) => interview::resume(args, ctx),
         Command::Bank(cmd) => bank::run(cmd, ctx),
+        Command::Config(cmd) => config::run(cmd, ctx),
     }
 }

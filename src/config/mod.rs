@@ -15,6 +15,11 @@ use crate::ui::Printer;
 /// Everything a command needs to know about where things are.
 #[derive(Debug, Clone)]
 pub struct Settings {
+    /// The configuration file and what it holds.
+    pub config_path: PathBuf,
+    pub file: file::FileConfig,
+    /// `--model` / `--base-url`.
+    pub llm_flags: file::LlmFlags,
     /// The bank directory in use; `None` means the built-in bank.
     pub bank_dir: Option<PathBuf>,
     /// Where transcripts live.
@@ -22,7 +27,7 @@ pub struct Settings {
 }
 
 impl Settings {
-    pub fn resolve(cli: &Cli) -> Settings {
+    pub fn resolve(cli: &Cli) -> Result<Settings, file::ConfigError> {
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
         let workspace = workspace(&cwd);
         let bank_dir = cli.bank.clone().or_else(|| {
@@ -35,7 +40,15 @@ impl Settings {
                 .map(|d| d.data_dir().join("transcripts"))
                 .unwrap_or_else(|| cwd.join("transcripts")),
         });
-        Settings { bank_dir, transcripts }
+        let config_path = file::path();
+        let file = file::load(&config_path)?;
+        let llm_flags = file::LlmFlags { base_url: cli.base_url.clone(), model: cli.model.clone() };
+        Ok(Settings { config_path, file, llm_flags, bank_dir, transcripts })
+    }
+
+    /// The LLM endpoint settings (flag > environment > file > default).
+    pub fn llm(&self) -> Result<file::LlmSettings, file::ConfigError> {
+        file::LlmSettings::resolve(&self.llm_flags, &self.file)
     }
 
     /// Loads the bank these settings point at.

@@ -2,6 +2,8 @@
 //! signals), with a temporary workspace each.
 
 mod bank;
+mod fake_llm;
 mod interview;
+mod llm;
 mod pty;
 mod util;

@@ -31,21 +31,18 @@ impl Workspace {
             .current_dir(self.path())
             .env("VIVA_TRANSCRIPTS", self.transcripts())
             .env_remove("VIVA_BANK")
+            .env_remove("OPENAI_API_KEY")
+            .env_remove("OPENAI_BASE_URL")
+            .env_remove("OPENAI_API_BASE")
+            .env_remove("VIVA_GRADER")
+            .env("VIVA_CONFIG", self.path().join("no-config.toml"))
             .env("NO_COLOR", "1");
         cmd
     }
 
     /// Runs `viva ARGS` with `stdin` piped in.
     pub fn run(&self, args: &[&str], stdin: &str) -> Output {
-        let mut child = self
-            .cmd(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn viva");
-        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-        child.wait_with_output().expect("wait for viva")
+        run_cmd(self.cmd(args), stdin)
     }
 
     /// Every transcript (JSON) in the workspace.
@@ -57,6 +54,14 @@ impl Workspace {
         paths.sort();
         paths.iter().map(|p| serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()).collect()
     }
+}
+
+/// Runs a prepared command with `stdin` piped in.
+pub fn run_cmd(mut cmd: Command, stdin: &str) -> Output {
+    let mut child =
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn viva");
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().expect("wait for viva")
 }
 
 pub fn text(bytes: &[u8]) -> String {

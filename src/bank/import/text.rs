@@ -200,7 +200,8 @@ pub fn looks_like_code(line: &str) -> bool {
         && !t.contains(". ")
         && t.split_whitespace().count() <= 8
         && !t.starts_with(char::is_uppercase);
-    call || t.contains("  # ") || t.ends_with(';') || t.ends_with('{') || t == "..."
+    let bracketed = t.starts_with('[') && t.ends_with(']') && (t.contains(" for ") || t.contains("()"));
+    call || bracketed || t.contains("  # ") || t.ends_with(';') || t.ends_with('{') || t == "..."
 }
 
 /// Sentence-like text: several words, starts with a capital, reads as English.
