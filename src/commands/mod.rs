@@ -3,6 +3,7 @@
 
 pub mod bank;
 pub mod config;
+pub mod doctor;
 pub mod interview;
 
 use crate::cli::Command;
@@ -15,5 +16,6 @@ pub fn dispatch(command: Command, ctx: &Context) -> Result<()> {
         Command::Resume(args) => interview::resume(args, ctx),
         Command::Bank(cmd) => bank::run(cmd, ctx),
         Command::Config(cmd) => config::run(cmd, ctx),
+        Command::Doctor(args) => doctor::run(args.json, ctx),
     }
 }

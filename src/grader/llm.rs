@@ -76,6 +76,10 @@ impl LlmGrader {
         format!("{} {}", self.client.settings().base_url, self.client.settings().model)
     }
 
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
     /// The structured-output level currently used for this endpoint and model.
     pub fn level(&self) -> Level {
         self.levels.lock().ok().and_then(|l| l.get(&self.level_key()).copied()).unwrap_or(Level::JsonSchema)

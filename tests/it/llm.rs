@@ -328,3 +328,36 @@ fn answers_pending_on_a_dead_endpoint_are_graded_by_resume() {
     let t = &ws.transcripts_json()[0];
     assert!(t["items"].as_array().unwrap().iter().all(|i| i["grade"]["status"] == "graded"), "{t}");
 }
+
+#[test]
+fn doctor_checks_the_endpoint_and_the_probes() {
+    let fake = FakeLlm::start(|_, r| {
+        if r.path.ends_with("/models") {
+            ok(r#"{"data": [{"id": "m1"}]}"#.into())
+        } else {
+            ok(completion(&grading([4, 3, 2, 1], &[]), "stop"))
+        }
+    });
+    let ws = Workspace::new();
+    let mut cmd = ws.cmd(&["doctor", "--json", "--model", "m1"]);
+    cmd.env("OPENAI_BASE_URL", &fake.url).env("OPENAI_API_KEY", KEY);
+    let out = crate::util::run_cmd(cmd, "");
+    let (stdout, _) = success(&out);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["ok"], true, "{report}");
+    let checks: Vec<&str> = report["checks"].as_array().unwrap().iter().map(|c| c["check"].as_str().unwrap()).collect();
+    assert_eq!(
+        checks,
+        [
+            "configuration", "prompts", "endpoint", "model", "structured output", "strong answer", "empty answer",
+            "injection"
+        ]
+    );
+    assert!(!stdout.contains(KEY));
+    // A dead endpoint fails with a report, not a panic.
+    let mut cmd = ws.cmd(&["doctor"]);
+    cmd.env("OPENAI_BASE_URL", "http://127.0.0.1:9/v1").env("VIVA_RETRIES", "0");
+    let out = crate::util::run_cmd(cmd, "");
+    assert!(!out.status.success());
+    assert!(crate::util::text(&out.stdout).contains("FAIL endpoint"), "{}", crate::util::text(&out.stdout));
+}
