@@ -42,7 +42,7 @@ pub fn run(json_out: bool, ctx: &Context) -> Result<()> {
         },
     ));
     if listed {
-        let known = models.iter().any(|m| *m == settings.model);
+        let known = models.contains(&settings.model);
         checks.push((
             "model".into(),
             known,
