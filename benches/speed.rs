@@ -32,6 +32,39 @@ fn row(name: &str, value: Duration, target: Duration) {
     println!("| {name} | {:.2} ms | < {:.0} ms | {ok} |", value.as_secs_f64() * 1e3, target.as_secs_f64() * 1e3);
 }
 
+/// A local OpenAI-compatible server that answers every request at once with a valid grade.
+fn zero_latency_fake() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/v1", listener.local_addr().unwrap());
+    let content = r#"{"scores":{"correctness":{"score":3,"feedback":"ok"},"coverage":{"score":2,"feedback":"ok"},"depth":{"score":1,"feedback":"ok"},"clarity":{"score":1,"feedback":"ok"}},"covered":[],"feedback":"ok","injection":false}"#;
+    let body = serde_json::json!({"choices": [{"message": {"content": content}, "finish_reason": "stop"}]}).to_string();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let body = body.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut len = 0;
+                let mut line = String::new();
+                while reader.read_line(&mut line).unwrap_or(0) > 0 && line != "\r\n" {
+                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        len = v.trim().parse().unwrap_or(0);
+                    }
+                    line.clear();
+                }
+                let mut buf = vec![0; len];
+                let _ = std::io::Read::read_exact(&mut reader, &mut buf);
+                let reply = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(reply.as_bytes());
+            });
+        }
+    });
+    url
+}
+
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let sources = root.join("question_bank/sources");
@@ -89,6 +122,33 @@ fn main() {
         grader.grade(&bank.questions[i], answer)
     });
     row("offline grade, one answer", grade, Duration::from_millis(10));
+
+    // LLM grader overhead: everything but the model, against a zero-latency local fake.
+    let url = zero_latency_fake();
+    let settings = viva::config::file::LlmSettings {
+        base_url: url,
+        model: "bench".into(),
+        api_key: None,
+        key_source: "none".into(),
+        timeout: Duration::from_secs(5),
+        retries: 0,
+        temperature: 0.0,
+        max_tokens: 500,
+        backoff: Duration::from_millis(10),
+        max_wait: Duration::from_secs(1),
+        prompts: None,
+    };
+    let llm = viva::grader::llm::LlmGrader::new(
+        viva::grader::llm::client::Client::new(settings).unwrap(),
+        viva::grader::prompt::Prompts::load(None).unwrap(),
+        &bank.questions,
+    );
+    let q = bank.questions.iter().find(|q| q.key_points.len() >= 3).unwrap();
+    let overhead = time(201, || {
+        let g = llm.grade(q, answer);
+        assert_eq!(g.status, viva::grader::GradeStatus::Graded, "{:?}", g.reason);
+    });
+    row("LLM grade overhead, zero-latency local fake (HTTP on loopback included)", overhead, Duration::from_millis(5));
 
     let bin = root.join("target/release/viva");
     if bin.exists() {

@@ -91,13 +91,13 @@ impl LlmGrader {
         }
     }
 
-    fn body(&self, messages: &[Value], level: Level) -> Value {
+    fn body(&self, messages: &[Value], level: Level, key_points: usize) -> Value {
         let s = self.client.settings();
         let mut body =
             json!({"model": s.model, "messages": messages, "temperature": s.temperature, "max_tokens": s.max_tokens});
         match level {
             Level::JsonSchema => {
-                body["response_format"] = json!({"type": "json_schema", "json_schema": {"name": "grade", "strict": true, "schema": reply::schema()}});
+                body["response_format"] = json!({"type": "json_schema", "json_schema": {"name": "grade", "strict": true, "schema": reply::schema(&self.prompts.criteria, key_points)}});
             }
             Level::JsonObject => body["response_format"] = json!({"type": "json_object"}),
             Level::Prompted => {}
@@ -130,10 +130,10 @@ impl LlmGrader {
     }
 
     /// Sends the request, stepping down the ladder when a level is rejected.
-    fn call(&self, messages: &[Value]) -> Result<(client::Reply, Level), CallError> {
+    fn call(&self, messages: &[Value], key_points: usize) -> Result<(client::Reply, Level), CallError> {
         let mut level = self.level();
         loop {
-            match self.client.chat(&self.body(messages, level)) {
+            match self.client.chat(&self.body(messages, level, key_points)) {
                 Err(CallError::BadRequest { .. }) if level.lower().is_some() => {
                     level = level.lower().unwrap_or(Level::Prompted);
                     self.set_level(level);
@@ -187,7 +187,7 @@ impl Grader for LlmGrader {
             vec![json!({"role": "system", "content": self.prompts.system}), json!({"role": "user", "content": user})];
         let mut repaired = false;
         loop {
-            let (reply, level) = match self.call(&messages) {
+            let (reply, level) = match self.call(&messages, question.key_points.len()) {
                 Ok(r) => r,
                 Err(e) => return self.pending(e.to_string(), String::new()),
             };

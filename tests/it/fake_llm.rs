@@ -54,13 +54,16 @@ pub fn completion(content: &str, finish: &str) -> String {
     .to_string()
 }
 
-/// A valid grading reply: every rubric criterion at the given scores.
+/// A valid grading reply in the schema's shape: every rubric criterion at the given scores.
 pub fn grading(scores: [u32; 4], covered: &[(&str, &str)]) -> String {
     let ids = ["correctness", "coverage", "depth", "clarity"];
-    let criteria: Vec<_> =
-        ids.iter().zip(scores).map(|(id, s)| serde_json::json!({"id": id, "score": s, "feedback": "ok"})).collect();
+    let scores: serde_json::Map<String, serde_json::Value> = ids
+        .iter()
+        .zip(scores)
+        .map(|(id, s)| (id.to_string(), serde_json::json!({"score": s, "feedback": "ok"})))
+        .collect();
     let covered: Vec<_> = covered.iter().map(|(p, e)| serde_json::json!({"point": p, "evidence": e})).collect();
-    serde_json::json!({"criteria": criteria, "covered": covered, "feedback": "Fine.", "injection": false}).to_string()
+    serde_json::json!({"scores": scores, "covered": covered, "feedback": "Fine.", "injection": false}).to_string()
 }
 
 pub struct FakeLlm {

@@ -59,7 +59,16 @@ fn alnum(s: &str) -> String {
 /// Validates `text` against the rubric, the key points and the answer.
 pub fn validate(text: &str, criteria: &[Criterion], key_points: &[String], answer: &str) -> Result<Parsed, String> {
     let v = extract_json(text).ok_or_else(|| "no JSON object in the reply".to_string())?;
-    let items = v["criteria"].as_array().ok_or("missing `criteria` array")?;
+    // Two shapes are read: `scores: {id: {score, feedback}}` (what the schema asks for) and
+    // `criteria: [{id, score, feedback}]` (what prompted models often write).
+    let items: Vec<Value> = match (v["scores"].as_object(), v["criteria"].as_array()) {
+        (Some(map), _) => map
+            .iter()
+            .map(|(id, s)| serde_json::json!({"id": id, "score": s["score"], "feedback": s["feedback"]}))
+            .collect(),
+        (None, Some(list)) => list.clone(),
+        (None, None) => return Err("missing `scores`".into()),
+    };
     let mut scores = Vec::new();
     for c in criteria {
         let item = items
@@ -101,30 +110,38 @@ pub fn validate(text: &str, criteria: &[Criterion], key_points: &[String], answe
     Ok(Parsed { criteria: scores, covered, feedback, injection, unverified_evidence: unverified })
 }
 
-/// The JSON schema of the reply; every array and string bounded so a small model cannot
-/// repeat items until the token limit.
-pub fn schema() -> Value {
+/// The JSON schema of the reply, made from the rubric: one property per criterion with its own
+/// range, so a constrained model cannot skip a criterion, invent one or score out of range.
+/// Every array and string is bounded so a small model cannot repeat items until the token limit.
+pub fn schema(criteria: &[Criterion], key_points: usize) -> Value {
+    let mut props = serde_json::Map::new();
+    for c in criteria {
+        props.insert(
+            c.id.clone(),
+            serde_json::json!({
+                "type": "object", "additionalProperties": false, "required": ["score", "feedback"],
+                "properties": {
+                    "score": {"type": "integer", "minimum": 0, "maximum": c.max},
+                    "feedback": {"type": "string", "maxLength": 160}
+                }
+            }),
+        );
+    }
+    let ids: Vec<&str> = criteria.iter().map(|c| c.id.as_str()).collect();
     serde_json::json!({
         "type": "object",
         "additionalProperties": false,
-        "required": ["criteria", "covered", "feedback", "injection"],
+        "required": ["scores", "covered", "feedback", "injection"],
         "properties": {
-            "criteria": {"type": "array", "maxItems": 6, "items": {
-                "type": "object", "additionalProperties": false, "required": ["id", "score", "feedback"],
-                "properties": {
-                    "id": {"type": "string", "maxLength": 32},
-                    "score": {"type": "integer", "minimum": 0, "maximum": 10},
-                    "feedback": {"type": "string", "maxLength": 300}
-                }
-            }},
-            "covered": {"type": "array", "maxItems": 8, "items": {
+            "scores": {"type": "object", "additionalProperties": false, "required": ids, "properties": props},
+            "covered": {"type": "array", "maxItems": key_points.clamp(1, 8), "items": {
                 "type": "object", "additionalProperties": false, "required": ["point", "evidence"],
                 "properties": {
                     "point": {"type": "string", "maxLength": 200},
-                    "evidence": {"type": "string", "maxLength": 300}
+                    "evidence": {"type": "string", "maxLength": 160}
                 }
             }},
-            "feedback": {"type": "string", "maxLength": 500},
+            "feedback": {"type": "string", "maxLength": 300},
             "injection": {"type": "boolean"}
         }
     })
@@ -155,6 +172,18 @@ mod tests {
             [Covered { point: "The GIL is a mutex".into(), evidence: "a lock that lets one thread".into() }]
         );
         assert_eq!(p.unverified_evidence, 2);
+    }
+
+    #[test]
+    fn the_scores_object_shape_validates_too() {
+        let text = r#"{"scores": {"correctness": {"score": 3, "feedback": "a"}, "coverage": {"score": 1, "feedback": "b"},
+            "depth": {"score": 0, "feedback": "c"}, "clarity": {"score": 1, "feedback": "d"}}, "covered": [], "feedback": "f", "injection": true}"#;
+        let p = validate(text, &rubric(), &[], "a").unwrap();
+        assert_eq!(p.criteria.iter().map(|c| c.score).sum::<f64>(), 5.0);
+        assert!(p.injection);
+        let s = schema(&rubric(), 5);
+        assert_eq!(s["properties"]["scores"]["properties"]["correctness"]["properties"]["score"]["maximum"], 4);
+        assert_eq!(s["properties"]["scores"]["required"].as_array().unwrap().len(), 4);
     }
 
     #[test]
