@@ -137,6 +137,9 @@ fn main() {
         backoff: Duration::from_millis(10),
         max_wait: Duration::from_secs(1),
         prompts: None,
+        context_tokens: None,
+        budget_usd: None,
+        price: None,
     };
     let llm = viva::grader::llm::LlmGrader::new(
         viva::grader::llm::client::Client::new(settings).unwrap(),

@@ -47,6 +47,12 @@ pub struct LlmFile {
     pub retries: Option<u32>,
     pub temperature: Option<f32>,
     pub max_tokens: Option<u32>,
+    /// The model's context window in tokens (default: what tiktoken knows, else 4096).
+    pub context_tokens: Option<u32>,
+    /// Stop spending once a session's estimated cost reaches this many USD.
+    pub budget_usd: Option<f64>,
+    /// Prices per model: `[llm.prices."gpt-4o-mini"] input_per_mtok = 0.15, output_per_mtok = 0.6`.
+    pub prices: std::collections::BTreeMap<String, crate::grader::tokens::Price>,
 }
 
 /// The whole config file.
@@ -116,6 +122,10 @@ pub struct LlmSettings {
     #[serde(with = "secs")]
     pub max_wait: Duration,
     pub prompts: Option<PathBuf>,
+    pub context_tokens: Option<u32>,
+    pub budget_usd: Option<f64>,
+    /// The price of the model in use, if the config has one.
+    pub price: Option<crate::grader::tokens::Price>,
 }
 
 mod secs {
@@ -183,7 +193,6 @@ impl LlmSettings {
         let timeout = parse_env::<f64>("VIVA_TIMEOUT", "seconds")?.or(f.timeout_secs).unwrap_or(60.0);
         Ok(LlmSettings {
             base_url: base_url.trim_end_matches('/').to_string(),
-            model,
             api_key,
             key_source,
             timeout: Duration::from_secs_f64(timeout.max(0.1)),
@@ -193,6 +202,10 @@ impl LlmSettings {
             backoff: Duration::from_millis(parse_env("VIVA_BACKOFF_MS", "milliseconds")?.unwrap_or(500)),
             max_wait: Duration::from_secs_f64(parse_env("VIVA_MAX_WAIT", "seconds")?.unwrap_or(30.0)),
             prompts: env("VIVA_PROMPTS").map(PathBuf::from).or_else(|| file.prompts.clone()),
+            context_tokens: parse_env("VIVA_CONTEXT_TOKENS", "a whole number")?.or(f.context_tokens),
+            budget_usd: parse_env("VIVA_BUDGET_USD", "a number")?.or(f.budget_usd),
+            price: f.prices.get(&model).copied(),
+            model,
         })
     }
 

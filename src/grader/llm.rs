@@ -24,7 +24,7 @@ use serde_json::{Value, json};
 
 use super::offline::OfflineGrader;
 use super::prompt::{GradeContext, Prompts};
-use super::{Grade, GradeStatus, Grader, GraderInfo, Provenance};
+use super::{Grade, GradeStatus, Grader, GraderInfo, Provenance, tokens};
 use crate::bank::Question;
 use client::{CallError, Client};
 
@@ -59,8 +59,21 @@ const PRE_CHECK: &[&str] = &["empty", "dont-know", "echo", "copied-reference"];
 /// Flags that cap the model's score near the answer's substance.
 const ADVERSARIAL: &[&str] = &["injection", "keyword-stuffing"];
 
+/// What one call cost.
+struct CallFacts {
+    prompt_tokens: u64,
+    completion_tokens: u64,
+    counted: bool,
+    cost: Option<f64>,
+    truncated: Option<(usize, usize)>,
+    latency_ms: u64,
+    attempts: u32,
+}
+
 pub struct LlmGrader {
     client: Client,
+    /// Estimated USD spent by this grader (a session).
+    spent: Mutex<f64>,
     prompts: Prompts,
     offline: OfflineGrader,
     /// The level that works, per endpoint + model.
@@ -69,7 +82,14 @@ pub struct LlmGrader {
 
 impl LlmGrader {
     pub fn new(client: Client, prompts: Prompts, bank: &[Question]) -> LlmGrader {
-        LlmGrader { client, prompts, offline: OfflineGrader::new(bank), levels: Mutex::new(HashMap::new()) }
+        tokens::warm_up(&client.settings().model);
+        LlmGrader {
+            client,
+            spent: Mutex::new(0.0),
+            prompts,
+            offline: OfflineGrader::new(bank),
+            levels: Mutex::new(HashMap::new()),
+        }
     }
 
     fn level_key(&self) -> String {
@@ -105,7 +125,7 @@ impl LlmGrader {
         body
     }
 
-    fn provenance(&self, level: &str, reply: Option<&client::Reply>, unverified: usize, raw: String) -> Provenance {
+    fn provenance(&self, level: &str, call: Option<&CallFacts>, unverified: usize, raw: String) -> Provenance {
         let s = self.client.settings();
         Provenance {
             endpoint: s.host(),
@@ -114,13 +134,43 @@ impl LlmGrader {
             rubric_hash: self.prompts.rubric_hash.clone(),
             temperature: s.temperature,
             level: level.into(),
-            prompt_tokens: reply.and_then(|r| r.usage).map(|u| u.prompt_tokens),
-            completion_tokens: reply.and_then(|r| r.usage).map(|u| u.completion_tokens),
-            latency_ms: reply.map_or(0, |r| r.latency.as_millis() as u64),
-            attempts: reply.map_or(0, |r| r.attempts),
+            prompt_tokens: call.map(|c| c.prompt_tokens),
+            completion_tokens: call.map(|c| c.completion_tokens),
+            latency_ms: call.map_or(0, |c| c.latency_ms),
+            attempts: call.map_or(0, |c| c.attempts),
+            tokens_counted: call.is_some_and(|c| c.counted),
+            cost_usd: call.and_then(|c| c.cost),
+            truncated: call.and_then(|c| c.truncated),
             unverified_evidence: unverified,
             raw_reply: raw,
         }
+    }
+
+    /// Usage of one call: the endpoint's figures, else counted; its cost, added to the session's.
+    fn account(&self, reply: &client::Reply, prompt_text: &str, truncated: Option<(usize, usize)>) -> CallFacts {
+        let s = self.client.settings();
+        let (prompt_tokens, completion_tokens, counted) = match reply.usage {
+            Some(u) => (u.prompt_tokens, u.completion_tokens, false),
+            None => (tokens::count(&s.model, prompt_text) as u64, tokens::count(&s.model, &reply.content) as u64, true),
+        };
+        let cost = s.price.map(|p| p.cost(prompt_tokens, completion_tokens));
+        if let (Some(c), Ok(mut spent)) = (cost, self.spent.lock()) {
+            *spent += c;
+        }
+        CallFacts {
+            prompt_tokens,
+            completion_tokens,
+            counted,
+            cost,
+            truncated,
+            latency_ms: reply.latency.as_millis() as u64,
+            attempts: reply.attempts,
+        }
+    }
+
+    /// Estimated spend of this grader so far (USD).
+    pub fn spent(&self) -> f64 {
+        self.spent.lock().map(|s| *s).unwrap_or(0.0)
     }
 
     fn pending(&self, reason: String, raw: String) -> Grade {
@@ -169,20 +219,55 @@ impl Grader for LlmGrader {
         let Some(reference) = question.answer.as_deref() else {
             return self.pending("this question has no reference answer to grade against".into(), String::new());
         };
+        let settings = self.client.settings();
+        if let Some(budget) = settings.budget_usd
+            && self.spent() >= budget
+        {
+            return self.pending(
+                format!("the budget of ${budget:.2} for this session is spent; grade later with `viva resume`"),
+                String::new(),
+            );
+        }
         let marker = marker();
-        let ctx = GradeContext {
-            question: &question.question,
-            code: question.code.as_deref(),
-            reference,
-            key_points: &question.key_points,
-            criteria: &self.prompts.criteria,
-            marker: &marker,
-            answer,
+        let render = |answer: &str| {
+            self.prompts.render_user(&GradeContext {
+                question: &question.question,
+                code: question.code.as_deref(),
+                reference,
+                key_points: &question.key_points,
+                criteria: &self.prompts.criteria,
+                marker: &marker,
+                answer,
+            })
         };
-        let user = match self.prompts.render_user(&ctx) {
+        let mut user = match render(answer) {
             Ok(u) => u,
             Err(e) => return self.pending(e.to_string(), String::new()),
         };
+        // Keep the request inside the context window: cut an over-long answer, visibly.
+        let mut truncated = None;
+        let context = tokens::context_size(&settings.model, settings.context_tokens);
+        let prompt_tokens =
+            tokens::count(&settings.model, &self.prompts.system) + tokens::count(&settings.model, &user) + 16;
+        if prompt_tokens + settings.max_tokens as usize > context {
+            let answer_tokens = tokens::count(&settings.model, answer);
+            let room = (context as i64) - (settings.max_tokens as i64) - (prompt_tokens - answer_tokens) as i64 - 32;
+            if room < 32 {
+                return self.pending(
+                    format!("the question and reference alone do not fit the model's {context}-token context"),
+                    String::new(),
+                );
+            }
+            let (kept, _) = tokens::truncate(&settings.model, answer, room as usize);
+            truncated = Some((room as usize, answer_tokens));
+            user =
+                match render(&format!("{kept}\n[… the rest of the answer was cut by viva to fit the model's context]"))
+                {
+                    Ok(u) => u,
+                    Err(e) => return self.pending(e.to_string(), String::new()),
+                };
+        }
+        let prompt_text = format!("{}\n{user}", self.prompts.system);
         let mut messages =
             vec![json!({"role": "system", "content": self.prompts.system}), json!({"role": "user", "content": user})];
         let mut repaired = false;
@@ -191,15 +276,16 @@ impl Grader for LlmGrader {
                 Ok(r) => r,
                 Err(e) => return self.pending(e.to_string(), String::new()),
             };
-            let truncated = reply.finish_reason.as_deref() == Some("length");
+            let cut_off = reply.finish_reason.as_deref() == Some("length");
             match reply::validate(&reply.content, &self.prompts.criteria, &question.key_points, answer) {
-                Ok(parsed) => return self.finish(question, parsed, &substance, &reply, level),
+                Ok(parsed) => {
+                    let facts = self.account(&reply, &prompt_text, truncated);
+                    return self.finish(question, parsed, &substance, &reply, level, &facts);
+                }
                 Err(problem) if !repaired => {
-                    let problem = if truncated {
-                        format!("{problem} (the reply was cut off at the token limit)")
-                    } else {
-                        problem
-                    };
+                    self.account(&reply, &prompt_text, truncated);
+                    let problem =
+                        if cut_off { format!("{problem} (the reply was cut off at the token limit)") } else { problem };
                     messages.push(json!({"role": "assistant", "content": reply.content}));
                     messages.push(json!({"role": "user", "content": self.prompts.render_repair(&problem)}));
                     repaired = true;
@@ -220,8 +306,12 @@ impl LlmGrader {
         substance: &Grade,
         reply: &client::Reply,
         level: Level,
+        facts: &CallFacts,
     ) -> Grade {
         let mut flags = substance.flags.clone();
+        if facts.truncated.is_some() {
+            flags.push("truncated".into());
+        }
         if parsed.injection && !flags.iter().any(|f| f == "injection") {
             flags.push("injection".into());
         }
@@ -243,7 +333,7 @@ impl LlmGrader {
             grader: self.info(),
             provenance: Some(self.provenance(
                 level.as_str(),
-                Some(reply),
+                Some(facts),
                 parsed.unverified_evidence,
                 reply.content.clone(),
             )),

@@ -8,6 +8,7 @@
 pub mod llm;
 pub mod offline;
 pub mod prompt;
+pub mod tokens;
 
 use serde::{Deserialize, Serialize};
 
@@ -91,6 +92,15 @@ pub struct Provenance {
     pub completion_tokens: Option<u64>,
     pub latency_ms: u64,
     pub attempts: u32,
+    /// Whether the token figures were counted by viva (the endpoint gave none).
+    #[serde(default)]
+    pub tokens_counted: bool,
+    /// Estimated cost in USD, from the config's price table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_usd: Option<f64>,
+    /// The answer was cut to fit the model's context window (tokens kept of tokens given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub truncated: Option<(usize, usize)>,
     /// Evidence quotes the model gave that are not in the answer (dropped).
     pub unverified_evidence: usize,
     pub raw_reply: String,

@@ -49,6 +49,20 @@ fn item_flags(item: &Item) -> Vec<String> {
     flags
 }
 
+/// LLM usage over a session: calls, prompt and completion tokens, estimated cost.
+pub fn llm_usage(t: &Transcript) -> Option<String> {
+    let calls: Vec<&crate::grader::Provenance> =
+        t.items.iter().filter_map(|i| i.grade.provenance.as_ref()).filter(|p| p.attempts > 0).collect();
+    if calls.is_empty() {
+        return None;
+    }
+    let prompt: u64 = calls.iter().filter_map(|p| p.prompt_tokens).sum();
+    let completion: u64 = calls.iter().filter_map(|p| p.completion_tokens).sum();
+    let cost: Option<f64> = calls.iter().map(|p| p.cost_usd).sum();
+    let cost = cost.map_or(String::new(), |c| format!(" · ≈ ${c:.4}"));
+    Some(format!("LLM grader: {} calls · {prompt} prompt + {completion} completion tokens{cost}", calls.len()))
+}
+
 /// The end-of-session report for the terminal.
 pub fn report(t: &Transcript, p: &Printer) -> String {
     let mut out = Vec::new();
@@ -107,6 +121,9 @@ pub fn report(t: &Transcript, p: &Printer) -> String {
         out.push(format!("Strongest topic: {} ({})", best.0, ui::score((best.1 * 10.0).round() / 10.0)));
         out.push(format!("Weakest topic:   {} ({})", worst.0, ui::score((worst.1 * 10.0).round() / 10.0)));
     }
+    if let Some(usage) = llm_usage(t) {
+        out.push(p.paint_err(Tone::Dim, &usage));
+    }
     let next = practise_next(t);
     if !next.is_empty() {
         out.push("Practise next:".into());
@@ -123,6 +140,9 @@ pub fn markdown(t: &Transcript) -> String {
         md.push_str(&format!("- finished: {}\n", f.format("%Y-%m-%d %H:%M:%S UTC")));
     }
     md.push_str(&format!("- grader: {}\n", t.settings.grader));
+    if let Some(usage) = llm_usage(t) {
+        md.push_str(&format!("- {usage}\n"));
+    }
     if let Some(s) = t.score() {
         md.push_str(&format!("- overall: {}\n", ui::score((s * 10.0).round() / 10.0)));
     }

@@ -35,6 +35,9 @@ fn settings(url: &str) -> LlmSettings {
         backoff: Duration::from_millis(10),
         max_wait: Duration::from_secs(5),
         prompts: None,
+        context_tokens: None,
+        budget_usd: None,
+        price: None,
     }
 }
 
@@ -292,7 +295,8 @@ fn a_piped_interview_with_the_llm_grader_and_no_key_in_any_file() {
         cmd,
         "First answer about the topic in full sentences.\n.\nSecond answer, also in sentences.\n.\n",
     );
-    success(&out);
+    let (stdout, _) = success(&out);
+    assert!(stdout.contains("LLM grader: 2 calls · 642 prompt + 108 completion tokens"), "{stdout}");
     let t = &ws.transcripts_json()[0];
     for item in t["items"].as_array().unwrap() {
         assert_eq!(item["grade"]["status"], "graded", "{item}");
@@ -360,4 +364,41 @@ fn doctor_checks_the_endpoint_and_the_probes() {
     let out = crate::util::run_cmd(cmd, "");
     assert!(!out.status.success());
     assert!(crate::util::text(&out.stdout).contains("FAIL endpoint"), "{}", crate::util::text(&out.stdout));
+}
+
+#[test]
+fn an_over_long_answer_is_cut_visibly_to_fit_the_context() {
+    let fake = FakeLlm::start(|_, _| ok(good_reply()));
+    let mut s = settings(&fake.url);
+    s.context_tokens = Some(2500);
+    let (g, b) = grader_with(s);
+    let long = format!("{ANSWER} {}", "The GIL matters for threads and processes. ".repeat(400));
+    let grade = g.grade(b.iter().find(|q| q.id == GIL).unwrap(), &long);
+    assert_eq!(grade.status, GradeStatus::Graded);
+    assert!(grade.flags.contains(&"truncated".to_string()), "{:?}", grade.flags);
+    let (kept, total) = grade.provenance.unwrap().truncated.unwrap();
+    assert!(kept < total && total > 3000, "{kept} of {total}");
+    let user = fake.chats()[0].json()["messages"][1]["content"].as_str().unwrap().to_string();
+    assert!(user.contains("[… the rest of the answer was cut by viva to fit the model's context]"));
+}
+
+#[test]
+fn tokens_are_counted_when_the_endpoint_reports_none_and_the_budget_stops_spending() {
+    let content = grading([3, 2, 1, 1], &[]);
+    let body = serde_json::json!({"choices": [{"message": {"content": content}, "finish_reason": "stop"}]}).to_string();
+    let fake = FakeLlm::start(move |_, _| ok(body.clone()));
+    let mut s = settings(&fake.url);
+    s.price = Some(viva::grader::tokens::Price { input_per_mtok: 1000.0, output_per_mtok: 1000.0 });
+    s.budget_usd = Some(0.5);
+    let (g, b) = grader_with(s);
+    let q = b.iter().find(|q| q.id == GIL).unwrap();
+    let first = g.grade(q, ANSWER);
+    let p = first.provenance.unwrap();
+    assert!(p.tokens_counted);
+    assert!(p.prompt_tokens.unwrap() > 300, "{p:?}");
+    assert!(p.cost_usd.unwrap() > 0.5, "{p:?}");
+    let second = g.grade(q, ANSWER);
+    assert_eq!(second.status, GradeStatus::Pending);
+    assert!(second.reason.unwrap().contains("budget"));
+    assert_eq!(fake.chats().len(), 1, "no call once the budget is spent");
 }
