@@ -115,7 +115,8 @@ pub fn make_grader(kind: GraderKind, bank: &[Question], ctx: &Context) -> Result
             let settings = ctx.settings.llm()?;
             let prompts = crate::grader::prompt::Prompts::load(settings.prompts.as_deref())?;
             let client = crate::grader::llm::client::Client::new(settings)?;
-            Ok(Arc::new(crate::grader::llm::LlmGrader::new(client, prompts, bank)))
+            let levels = ctx.settings.transcripts.join(".llm-levels.json");
+            Ok(Arc::new(crate::grader::llm::LlmGrader::new(client, prompts, bank).remember_levels_in(levels)))
         }
     }
 }

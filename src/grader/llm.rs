@@ -78,6 +78,8 @@ pub struct LlmGrader {
     offline: OfflineGrader,
     /// The level that works, per endpoint + model.
     levels: Mutex<HashMap<String, Level>>,
+    /// Where the levels are remembered between runs (a small JSON file).
+    levels_file: Option<std::path::PathBuf>,
 }
 
 impl LlmGrader {
@@ -106,8 +108,15 @@ impl LlmGrader {
     }
 
     fn set_level(&self, level: Level) {
-        if let Ok(mut l) = self.levels.lock() {
-            l.insert(self.level_key(), level);
+        let Ok(mut l) = self.levels.lock() else { return };
+        l.insert(self.level_key(), level);
+        if let Some(path) = &self.levels_file {
+            let map: std::collections::BTreeMap<&String, &str> = l.iter().map(|(k, v)| (k, v.as_str())).collect();
+            if let Ok(json) = serde_json::to_vec_pretty(&map) {
+                let _ = path.parent().map(std::fs::create_dir_all);
+                // Losing this cache only costs one rejected request next time.
+                let _ = crate::transcript::store::write_atomic(path, &json);
+            }
         }
     }
 

@@ -112,6 +112,14 @@ fn the_ladder_steps_down_and_remembers() {
     assert_eq!(formats, ["json_schema", "json_object", "none"]);
     g.grade(q, ANSWER);
     assert_eq!(fake.chats().len(), 4, "the working level is remembered");
+    // ... and across runs, when a file is given.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("levels.json");
+    let (g, _) = grader_with(settings(&fake.url));
+    let g = g.remember_levels_in(file.clone());
+    g.grade(q, ANSWER);
+    let (again, _) = grader_with(settings(&fake.url));
+    assert_eq!(again.remember_levels_in(file).level(), viva::grader::llm::Level::Prompted);
 }
 
 #[test]

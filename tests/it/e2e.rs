@@ -1,0 +1,51 @@
+//! End-to-end against a real OpenAI-compatible server — only when asked:
+//! `VIVA_LLM_E2E=1` with `OPENAI_BASE_URL` / `VIVA_MODEL` (e.g. from `scripts/local-llm.sh`).
+//! Skipped (and says so) otherwise, so CI, which has no model, passes without it.
+
+use crate::util::{Workspace, ok, run_cmd};
+
+fn endpoint() -> Option<(String, String)> {
+    if std::env::var("VIVA_LLM_E2E").ok().as_deref() != Some("1") {
+        eprintln!("skipped: set VIVA_LLM_E2E=1 and OPENAI_BASE_URL/VIVA_MODEL to run against a real model");
+        return None;
+    }
+    let url = std::env::var("OPENAI_BASE_URL").expect("VIVA_LLM_E2E=1 needs OPENAI_BASE_URL");
+    Some((url, std::env::var("VIVA_MODEL").unwrap_or_else(|_| "qwen2.5-coder-0.5b".into())))
+}
+
+fn with_endpoint(ws: &Workspace, args: &[&str], url: &str, model: &str) -> std::process::Command {
+    let mut cmd = ws.cmd(args);
+    cmd.env("OPENAI_BASE_URL", url).env("VIVA_MODEL", model).env("VIVA_TIMEOUT", "300");
+    if let Ok(key) = std::env::var("OPENAI_API_KEY") {
+        cmd.env("OPENAI_API_KEY", key);
+    }
+    cmd
+}
+
+#[test]
+fn e2e_doctor_passes_against_the_real_model() {
+    let Some((url, model)) = endpoint() else { return };
+    let ws = Workspace::new();
+    let (stdout, _) = ok(&run_cmd(with_endpoint(&ws, &["doctor"], &url, &model), ""));
+    assert!(stdout.contains("ok   strong answer") && stdout.contains("ok   injection"), "{stdout}");
+}
+
+#[test]
+fn e2e_a_piped_interview_is_graded_by_the_real_model() {
+    let Some((url, model)) = endpoint() else { return };
+    let ws = Workspace::new();
+    let cmd = with_endpoint(
+        &ws,
+        &["interview", "--count", "2", "--no-timer", "--seed", "12", "--grader", "llm"],
+        &url,
+        &model,
+    );
+    let script = "Composition holds other objects and delegates to them; inheritance makes a subclass that is-a parent. Prefer composition for flexibility and testing, inheritance for true subtype relationships.\n.\nasyncio.Lock protects a shared resource so only one coroutine uses it at a time; a Semaphore limits how many coroutines run a section concurrently, for example to cap open connections.\n.\n";
+    ok(&run_cmd(cmd, script));
+    let t = &ws.transcripts_json()[0];
+    for item in t["items"].as_array().unwrap() {
+        assert_eq!(item["grade"]["status"], "graded", "{item}");
+        assert_eq!(item["grade"]["grader"]["model"], model.as_str());
+        assert!(item["grade"]["provenance"]["attempts"].as_u64().unwrap() >= 1, "graded by the model, not a pre-check");
+    }
+}
