@@ -91,7 +91,25 @@ impl LlmGrader {
             prompts,
             offline: OfflineGrader::new(bank),
             levels: Mutex::new(HashMap::new()),
+            levels_file: None,
         }
+    }
+
+    /// Remembers the working structured-output level per endpoint and model in `path`, across runs.
+    pub fn remember_levels_in(mut self, path: std::path::PathBuf) -> LlmGrader {
+        let known: HashMap<String, String> =
+            std::fs::read(&path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
+        let levels = known
+            .into_iter()
+            .filter_map(|(k, v)| {
+                let level =
+                    [Level::JsonSchema, Level::JsonObject, Level::Prompted].into_iter().find(|l| l.as_str() == v)?;
+                Some((k, level))
+            })
+            .collect();
+        self.levels = Mutex::new(levels);
+        self.levels_file = Some(path);
+        self
     }
 
     fn level_key(&self) -> String {
