@@ -207,10 +207,20 @@ impl LlmGrader {
     }
 
     /// Sends the request, stepping down the ladder when a level is rejected.
-    fn call(&self, messages: &[Value], key_points: usize) -> Result<(client::Reply, Level), CallError> {
+    fn call(
+        &self,
+        messages: &[Value],
+        key_points: usize,
+        mut progress: Option<&mut dyn FnMut(client::StreamEvent<'_>)>,
+    ) -> Result<(client::Reply, Level), CallError> {
         let mut level = self.level();
         loop {
-            match self.client.chat(&self.body(messages, level, key_points)) {
+            let body = self.body(messages, level, key_points);
+            let outcome = match progress.as_deref_mut() {
+                Some(on_event) => self.client.chat_stream(&body, on_event),
+                None => self.client.chat(&body),
+            };
+            match outcome {
                 Err(CallError::BadRequest { .. }) if level.lower().is_some() => {
                     level = level.lower().unwrap_or(Level::Prompted);
                     self.set_level(level);
@@ -236,6 +246,19 @@ impl Grader for LlmGrader {
     }
 
     fn grade(&self, question: &Question, answer: &str) -> Grade {
+        self.grade_streaming(question, answer, None)
+    }
+}
+
+impl LlmGrader {
+    /// Grades like [`Grader::grade`]; with `progress`, the reply is streamed and each piece is
+    /// handed over as it arrives (for views that show feedback live).
+    pub fn grade_streaming(
+        &self,
+        question: &Question,
+        answer: &str,
+        mut progress: Option<&mut dyn FnMut(client::StreamEvent<'_>)>,
+    ) -> Grade {
         let substance = self.offline.grade(question, answer);
         if substance.flags.iter().any(|f| PRE_CHECK.contains(&f.as_str())) {
             let mut g = substance;
@@ -299,7 +322,11 @@ impl Grader for LlmGrader {
             vec![json!({"role": "system", "content": self.prompts.system}), json!({"role": "user", "content": user})];
         let mut repaired = false;
         loop {
-            let (reply, level) = match self.call(&messages, question.key_points.len()) {
+            let (reply, level) = match self.call(
+                &messages,
+                question.key_points.len(),
+                progress.as_mut().map(|p| &mut **p as &mut dyn FnMut(client::StreamEvent<'_>)),
+            ) {
                 Ok(r) => r,
                 Err(e) => return self.pending(e.to_string(), String::new()),
             };

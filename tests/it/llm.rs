@@ -410,3 +410,67 @@ fn tokens_are_counted_when_the_endpoint_reports_none_and_the_budget_stops_spendi
     assert!(second.reason.unwrap().contains("budget"));
     assert_eq!(fake.chats().len(), 1, "no call once the budget is spent");
 }
+
+/// A server-sent-events body carrying `content` in `pieces` chunks; `done` adds `[DONE]`.
+fn sse(content: &str, pieces: usize, done: bool) -> String {
+    let chars: Vec<char> = content.chars().collect();
+    let size = chars.len().div_ceil(pieces);
+    let mut out = String::new();
+    for chunk in chars.chunks(size) {
+        let piece: String = chunk.iter().collect();
+        let event = serde_json::json!({"choices": [{"delta": {"content": piece}, "finish_reason": null}]});
+        out.push_str(&format!("data: {event}\n\n"));
+    }
+    if done {
+        out.push_str("data: {\"choices\": [{\"delta\": {}, \"finish_reason\": \"stop\"}], \"usage\": {\"prompt_tokens\": 300, \"completion_tokens\": 40}}\n\ndata: [DONE]\n\n");
+    }
+    out
+}
+
+#[test]
+fn a_streamed_reply_arrives_in_pieces_and_grades() {
+    let content = grading([4, 2, 1, 1], &[]);
+    let fake = FakeLlm::start(move |_, r| {
+        assert_eq!(r.json()["stream"], true);
+        ok(sse(&content, 5, true))
+    });
+    let (g, b) = grader_with(settings(&fake.url));
+    let q = b.iter().find(|q| q.id == GIL).unwrap();
+    let mut pieces = Vec::new();
+    let mut on_event = |e: viva::grader::llm::client::StreamEvent<'_>| {
+        if let viva::grader::llm::client::StreamEvent::Delta(d) = e {
+            pieces.push(d.to_string());
+        }
+    };
+    let grade = g.grade_streaming(q, ANSWER, Some(&mut on_event));
+    assert_eq!(grade.status, GradeStatus::Graded, "{grade:?}");
+    assert_eq!(grade.score, Some(8.0));
+    assert_eq!(pieces.len(), 5);
+    assert_eq!(grade.provenance.unwrap().prompt_tokens, Some(300));
+}
+
+#[test]
+fn a_truncated_stream_is_retried_then_left_pending() {
+    let content = grading([4, 2, 1, 1], &[]);
+    let c2 = content.clone();
+    let fake = FakeLlm::start(move |n, _| if n == 0 { ok(sse(&c2, 4, false)) } else { ok(sse(&c2, 4, true)) });
+    let (g, b) = grader_with(settings(&fake.url));
+    let q = b.iter().find(|q| q.id == GIL).unwrap();
+    let mut restarts = 0;
+    let mut on_event = |e: viva::grader::llm::client::StreamEvent<'_>| {
+        if e == viva::grader::llm::client::StreamEvent::Restart {
+            restarts += 1;
+        }
+    };
+    let grade = g.grade_streaming(q, ANSWER, Some(&mut on_event));
+    assert_eq!(grade.status, GradeStatus::Graded);
+    assert_eq!(restarts, 1, "the viewer is told to discard the broken stream");
+
+    let fake = FakeLlm::start(move |_, _| ok(sse(&content, 4, false)));
+    let mut s = settings(&fake.url);
+    s.retries = 1;
+    let (g, b) = grader_with(s);
+    let grade = g.grade_streaming(b.iter().find(|q| q.id == GIL).unwrap(), ANSWER, Some(&mut |_| {}));
+    assert_eq!(grade.status, GradeStatus::Pending);
+    assert!(grade.reason.unwrap().contains("ended before [DONE]"));
+}

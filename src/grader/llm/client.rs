@@ -93,6 +93,20 @@ impl Client {
 
     /// Posts a chat-completions request, retrying as the module doc says.
     pub fn chat(&self, body: &Value) -> Result<Reply, CallError> {
+        self.send(body, None)
+    }
+
+    /// Like [`Client::chat`], but streams: `on_event` sees each piece of content as it arrives
+    /// (and `Restart` when a broken stream is retried). A stream that ends before `[DONE]` counts
+    /// as a failed attempt.
+    pub fn chat_stream(&self, body: &Value, on_event: &mut dyn FnMut(StreamEvent<'_>)) -> Result<Reply, CallError> {
+        let mut body = body.clone();
+        body["stream"] = Value::Bool(true);
+        body["stream_options"] = serde_json::json!({"include_usage": true});
+        self.send(&body, Some(on_event))
+    }
+
+    fn send(&self, body: &Value, mut on_event: Option<&mut dyn FnMut(StreamEvent<'_>)>) -> Result<Reply, CallError> {
         let host = self.settings.host();
         let started = Instant::now();
         let mut attempt = 0;
@@ -119,6 +133,29 @@ impl Client {
                         .get("retry-after")
                         .and_then(|v| v.to_str().ok())
                         .and_then(|v| v.trim().parse::<f64>().ok());
+                    if (200..300).contains(&status)
+                        && let Some(callback) = on_event.as_deref_mut()
+                    {
+                        if attempt > 1 {
+                            callback(StreamEvent::Restart);
+                        }
+                        match read_stream(resp, callback) {
+                            Ok((content, finish_reason, usage)) => {
+                                return Ok(Reply {
+                                    content,
+                                    finish_reason,
+                                    usage,
+                                    attempts: attempt,
+                                    latency: started.elapsed(),
+                                });
+                            }
+                            Err(message) if last_try => return Err(CallError::Malformed { host, message }),
+                            Err(_) => {
+                                std::thread::sleep(self.backoff(attempt));
+                                continue;
+                            }
+                        }
+                    }
                     let text = resp.text().unwrap_or_default();
                     match status {
                         200..=299 => match parse_reply(&text) {
@@ -195,6 +232,48 @@ fn root_cause(e: &dyn std::error::Error) -> String {
 fn excerpt(text: &str) -> String {
     let one: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     one.chars().take(200).collect()
+}
+
+/// What a streaming call reports as it goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamEvent<'a> {
+    /// More content.
+    Delta(&'a str),
+    /// The stream broke and is being retried: discard what was shown.
+    Restart,
+}
+
+/// Reads a server-sent-events chat stream: `data: {chunk}` lines until `data: [DONE]`.
+fn read_stream(
+    resp: reqwest::blocking::Response,
+    on_event: &mut dyn FnMut(StreamEvent<'_>),
+) -> Result<(String, Option<String>, Option<Usage>), String> {
+    use std::io::BufRead;
+    let mut content = String::new();
+    let (mut finish_reason, mut usage) = (None, None);
+    for line in std::io::BufReader::new(resp).lines() {
+        let line = line.map_err(|e| format!("the stream broke: {e}"))?;
+        let Some(data) = line.strip_prefix("data:").map(str::trim) else { continue };
+        if data == "[DONE]" {
+            return Ok((content, finish_reason, usage));
+        }
+        let chunk: Value = serde_json::from_str(data).map_err(|e| format!("a stream chunk is not JSON ({e})"))?;
+        if let Some(choice) = chunk["choices"].get(0) {
+            if let Some(delta) = choice["delta"]["content"].as_str() {
+                content.push_str(delta);
+                on_event(StreamEvent::Delta(delta));
+            }
+            if let Some(f) = choice["finish_reason"].as_str() {
+                finish_reason = Some(f.to_string());
+            }
+        }
+        if let Some(u) = chunk.get("usage").filter(|u| u.is_object()) {
+            usage = u["prompt_tokens"]
+                .as_u64()
+                .map(|p| Usage { prompt_tokens: p, completion_tokens: u["completion_tokens"].as_u64().unwrap_or(0) });
+        }
+    }
+    Err("the stream ended before [DONE]".into())
 }
 
 /// `(content, finish_reason, usage)` from a chat-completions body; lenient about everything else.
