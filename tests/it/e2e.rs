@@ -49,3 +49,41 @@ fn e2e_a_piped_interview_is_graded_by_the_real_model() {
         assert!(item["grade"]["provenance"]["attempts"].as_u64().unwrap() >= 1, "graded by the model, not a pre-check");
     }
 }
+
+#[test]
+fn e2e_streamed_grading_arrives_in_pieces() {
+    let Some((url, model)) = endpoint() else { return };
+    let settings = viva::config::file::LlmSettings {
+        base_url: url,
+        model,
+        api_key: std::env::var("OPENAI_API_KEY").ok().map(viva::config::file::Secret::new),
+        key_source: "env".into(),
+        timeout: std::time::Duration::from_secs(300),
+        retries: 1,
+        temperature: 0.0,
+        max_tokens: 700,
+        backoff: std::time::Duration::from_millis(500),
+        max_wait: std::time::Duration::from_secs(30),
+        prompts: None,
+        context_tokens: None,
+        budget_usd: None,
+        price: None,
+    };
+    let bank = viva::bank::store::load_embedded().unwrap().questions;
+    let grader = viva::grader::llm::LlmGrader::new(
+        viva::grader::llm::client::Client::new(settings).unwrap(),
+        viva::grader::prompt::Prompts::load(None).unwrap(),
+        &bank,
+    );
+    let q = bank.iter().find(|q| q.id == "concurrency/gil-global-interpreter-lock-implications").unwrap();
+    let mut pieces = 0;
+    let mut on_event = |e: viva::grader::llm::client::StreamEvent<'_>| {
+        if matches!(e, viva::grader::llm::client::StreamEvent::Delta(_)) {
+            pieces += 1;
+        }
+    };
+    let answer = "The GIL is a mutex that lets one thread run Python bytecode at a time; it is released during I/O.";
+    let grade = grader.grade_streaming(q, answer, Some(&mut on_event));
+    assert_eq!(grade.status, viva::grader::GradeStatus::Graded, "{:?}", grade.reason);
+    assert!(pieces > 5, "the reply arrived in {pieces} pieces");
+}
