@@ -133,56 +133,45 @@ impl Client {
                         .get("retry-after")
                         .and_then(|v| v.to_str().ok())
                         .and_then(|v| v.trim().parse::<f64>().ok());
-                    if (200..300).contains(&status)
-                        && let Some(callback) = on_event.as_deref_mut()
-                    {
-                        if attempt > 1 {
-                            callback(StreamEvent::Restart);
+                    // A success is read as a stream or as one body; anything else as an error body.
+                    let (parsed, text) = if (200..300).contains(&status) {
+                        let parsed = match on_event.as_deref_mut() {
+                            Some(callback) => {
+                                if attempt > 1 {
+                                    callback(StreamEvent::Restart);
+                                }
+                                read_stream(resp, callback)
+                            }
+                            None => parse_reply(&resp.text().unwrap_or_default()),
+                        };
+                        (Some(parsed), String::new())
+                    } else {
+                        (None, resp.text().unwrap_or_default())
+                    };
+                    match (status, parsed) {
+                        (_, Some(Ok((content, finish_reason, usage)))) => {
+                            return Ok(Reply {
+                                content,
+                                finish_reason,
+                                usage,
+                                attempts: attempt,
+                                latency: started.elapsed(),
+                            });
                         }
-                        match read_stream(resp, callback) {
-                            Ok((content, finish_reason, usage)) => {
-                                return Ok(Reply {
-                                    content,
-                                    finish_reason,
-                                    usage,
-                                    attempts: attempt,
-                                    latency: started.elapsed(),
-                                });
-                            }
-                            Err(message) if last_try => return Err(CallError::Malformed { host, message }),
-                            Err(_) => {
-                                std::thread::sleep(self.backoff(attempt));
-                                continue;
-                            }
-                        }
-                    }
-                    let text = resp.text().unwrap_or_default();
-                    match status {
-                        200..=299 => match parse_reply(&text) {
-                            Ok((content, finish_reason, usage)) => {
-                                return Ok(Reply {
-                                    content,
-                                    finish_reason,
-                                    usage,
-                                    attempts: attempt,
-                                    latency: started.elapsed(),
-                                });
-                            }
-                            Err(message) if last_try => return Err(CallError::Malformed { host, message }),
-                            Err(_) => self.backoff(attempt),
-                        },
-                        401 | 403 => return Err(CallError::Auth { host, status }),
-                        404 if text.to_lowercase().contains("model") => {
+                        (_, Some(Err(message))) if last_try => return Err(CallError::Malformed { host, message }),
+                        (_, Some(Err(_))) => self.backoff(attempt),
+                        (401 | 403, _) => return Err(CallError::Auth { host, status }),
+                        (404, _) if text.to_lowercase().contains("model") => {
                             return Err(CallError::UnknownModel {
                                 model: self.settings.model.clone(),
                                 host,
                                 available: self.models(),
                             });
                         }
-                        400 | 404 | 413 | 422 => {
+                        (400 | 404 | 413 | 422, _) => {
                             return Err(CallError::BadRequest { host, status, message: excerpt(&text) });
                         }
-                        429 => {
+                        (429, _) => {
                             if last_try {
                                 return Err(CallError::GaveUp {
                                     host,
