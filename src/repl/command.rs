@@ -48,6 +48,16 @@ pub fn parse(line: &str) -> Option<Parsed> {
     })
 }
 
+/// Whether `line` is a command that leaves the answer being typed alone (`/time`, `/pause`,
+/// `/resume`, `/help`, `/repeat`): typed on its own line after some text, it runs and the text
+/// stays in the answer.
+pub fn is_aside(line: &str) -> bool {
+    matches!(
+        parse(line),
+        Some(Parsed::Engine(Command::Time | Command::Pause | Command::Resume | Command::Help | Command::Repeat))
+    )
+}
+
 /// The closest known command within two edits, if any.
 fn suggest(word: &str) -> Option<&'static str> {
     COMMANDS.iter().map(|(name, _)| (distance(word, name), *name)).filter(|(d, _)| *d <= 2).min().map(|(_, name)| name)

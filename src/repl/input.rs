@@ -30,6 +30,9 @@ pub trait Source {
     fn poll(&mut self, timeout: Duration) -> Option<Input>;
     /// Stops the current read and returns what was typed so far (the hard stop).
     fn interrupt(&mut self) -> String;
+    /// Gives back text that was submitted but not taken (an answer typed while paused): the
+    /// next read starts with it, so it is never lost.
+    fn restore(&mut self, text: &str);
     /// Prints a line without disturbing what the user is typing.
     fn print(&mut self, line: &str);
     /// Whether this is an interactive terminal.
@@ -40,6 +43,8 @@ pub trait Source {
 pub struct Piped {
     lines: Receiver<Option<String>>,
     buffer: Vec<String>,
+    /// The buffer holds only restored text, so a command line is still a command.
+    restored: bool,
     closed: bool,
 }
 
@@ -56,10 +61,11 @@ impl Piped {
             }
             let _ = tx.send(None);
         });
-        Piped { lines: rx, buffer: Vec::new(), closed: false }
+        Piped { lines: rx, buffer: Vec::new(), restored: false, closed: false }
     }
 
     fn take(&mut self) -> String {
+        self.restored = false;
         std::mem::take(&mut self.buffer).join("\n").trim().to_string()
     }
 }
@@ -80,9 +86,10 @@ impl Source for Piped {
                     if line.trim() == "." {
                         return Some(Input::Text(self.take()));
                     }
-                    if self.buffer.is_empty() && super::command::parse(&line).is_some() {
+                    if (self.buffer.is_empty() || self.restored) && super::command::parse(&line).is_some() {
                         return Some(Input::Text(line.trim().to_string()));
                     }
+                    self.restored = false;
                     self.buffer.push(line);
                 }
                 Ok(None) | Err(RecvTimeoutError::Disconnected) => {
@@ -98,6 +105,13 @@ impl Source for Piped {
         self.take()
     }
 
+    fn restore(&mut self, text: &str) {
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        lines.append(&mut self.buffer);
+        self.buffer = lines;
+        self.restored = true;
+    }
+
     fn print(&mut self, line: &str) {
         println!("{line}");
     }
@@ -109,7 +123,9 @@ impl Source for Piped {
 
 /// Answers from a terminal, read by rustyline in its own thread.
 pub struct Terminal {
-    requests: Sender<(u64, String)>,
+    requests: Sender<(u64, String, String)>,
+    /// Text the next read starts with.
+    initial: String,
     replies: Receiver<(u64, Input)>,
     generation: u64,
     mirror: Arc<Mutex<String>>,
@@ -129,7 +145,7 @@ impl Terminal {
     /// Starts the reader thread. `history` is where answers are remembered between sessions.
     pub fn start(history: Option<std::path::PathBuf>) -> std::io::Result<Terminal> {
         editor::install_sigint_guard();
-        let (req_tx, req_rx) = mpsc::channel::<(u64, String)>();
+        let (req_tx, req_rx) = mpsc::channel::<(u64, String, String)>();
         let (rep_tx, rep_rx) = mpsc::channel();
         let (ready_tx, ready_rx) = mpsc::channel();
         let mirror = Arc::new(Mutex::new(String::new()));
@@ -137,7 +153,16 @@ impl Terminal {
         std::thread::spawn(move || editor::run(req_rx, rep_tx, ready_tx, thread_mirror, history));
         let (thread, printer) =
             ready_rx.recv().map_err(|_| std::io::Error::other("the terminal reader did not start"))??;
-        Ok(Terminal { requests: req_tx, replies: rep_rx, generation: 0, mirror, thread, printer, reading: false })
+        Ok(Terminal {
+            requests: req_tx,
+            initial: String::new(),
+            replies: rep_rx,
+            generation: 0,
+            mirror,
+            thread,
+            printer,
+            reading: false,
+        })
     }
 }
 
@@ -150,7 +175,8 @@ impl Source for Terminal {
         if let Ok(mut m) = self.mirror.lock() {
             m.clear();
         }
-        self.reading = self.requests.send((self.generation, prompt.to_string())).is_ok();
+        let initial = std::mem::take(&mut self.initial);
+        self.reading = self.requests.send((self.generation, prompt.to_string(), initial)).is_ok();
     }
 
     fn poll(&mut self, timeout: Duration) -> Option<Input> {
@@ -180,6 +206,10 @@ impl Source for Terminal {
             take_sigint();
         }
         text.trim().to_string()
+    }
+
+    fn restore(&mut self, text: &str) {
+        self.initial = text.to_string();
     }
 
     fn print(&mut self, line: &str) {

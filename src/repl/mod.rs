@@ -219,7 +219,7 @@ impl Session<'_> {
                             .extend(self.engine.handle(Event::Command { now, command: crate::session::Command::Quit }));
                     } else {
                         ctrl_c_armed = true;
-                        self.source.print("(Ctrl-C cleared the line; press it again on an empty line, or type /quit, to end the session — your answers are saved)");
+                        self.source.print("(Ctrl-C: line cleared. Press Ctrl-C again to end the session — your answers are saved — or keep answering.)");
                     }
                 }
                 Some(Input::Eof) => queue.extend(self.engine.handle(Event::InputClosed { now })),
@@ -254,6 +254,13 @@ impl Session<'_> {
 
     /// What the candidate typed: a command, `/edit`, or an answer.
     fn on_text(&mut self, now: Duration, text: String) -> Result<Vec<Effect>> {
+        // Text, then an aside command on its own line: run the command, keep the text.
+        if let Some((answer, last)) = text.rsplit_once('\n')
+            && command::is_aside(last)
+        {
+            self.source.restore(answer);
+            return self.on_text(now, last.trim().to_string());
+        }
         Ok(match command::parse(&text) {
             Some(Parsed::Engine(command)) => self.engine.handle(Event::Command { now, command }),
             Some(Parsed::Edit) => match edit_answer() {
@@ -268,7 +275,14 @@ impl Session<'_> {
                     suggestion.map_or(String::from("/help lists the commands"), |s| format!("did you mean /{s}?"));
                 vec![Effect::Notice(format!("unknown command /{typed}: {hint} (not recorded as an answer)"))]
             }
-            None => self.engine.handle(Event::Answer { now, text }),
+            None => {
+                let effects = self.engine.handle(Event::Answer { now, text: text.clone() });
+                // Not taken (typed while paused): give it back, never lose it.
+                if !text.trim().is_empty() && !effects.iter().any(|e| matches!(e, Effect::Record(_))) {
+                    self.source.restore(&text);
+                }
+                effects
+            }
         })
     }
 

@@ -162,3 +162,14 @@ fn bad_filters_get_clear_errors() {
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("no unfinished session"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn an_answer_typed_while_paused_is_kept_not_lost() {
+    let ws = Workspace::new();
+    let script = "/pause\nmy answer typed while paused\n.\n/resume\nand its second line\n.\n";
+    let out = ws.run(&["interview", "--count", "1", "--per-question", "600", "--seed", "3"], script);
+    let (stdout, _) = ok(&out);
+    assert!(stdout.contains("paused: /resume to continue"), "{stdout}");
+    let item = &ws.transcripts_json()[0]["items"][0];
+    assert_eq!(item["answer"], "my answer typed while paused\nand its second line");
+}

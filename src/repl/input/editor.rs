@@ -83,6 +83,7 @@ pub fn is_complete(input: &str) -> bool {
     let last = input.rsplit('\n').next().unwrap_or("");
     input.trim().is_empty()
         || (input.trim_start().starts_with('/') && !input.contains('\n'))
+        || (input.contains('\n') && last.trim_start().starts_with('/') && crate::repl::command::is_aside(last))
         || (input.contains('\n') && last.trim().is_empty())
         || last.trim() == "."
 }
@@ -103,7 +104,7 @@ type Ready = std::io::Result<(libc::pthread_t, Option<Box<dyn ExternalPrinter + 
 
 /// The thread body: serve read requests until the driver goes away.
 pub fn run(
-    requests: Receiver<(u64, String)>,
+    requests: Receiver<(u64, String, String)>,
     replies: Sender<(u64, Input)>,
     ready: Sender<Ready>,
     mirror: Arc<Mutex<String>>,
@@ -128,8 +129,8 @@ pub fn run(
     if ready.send(Ok((me, printer))).is_err() {
         return;
     }
-    for (generation, prompt) in requests {
-        let input = match rl.readline(&prompt) {
+    for (generation, prompt, initial) in requests {
+        let input = match rl.readline_with_initial(&prompt, (&initial, "")) {
             Ok(text) => {
                 let text = finish(&text);
                 if !text.is_empty() {
@@ -159,6 +160,8 @@ mod tests {
         assert!(is_complete("first line\n"));
         assert!(is_complete("a\nb\n."));
         assert!(is_complete("/skip"));
+        assert!(is_complete("half an answer\n/resume"));
+        assert!(!is_complete("half an answer\n/usr/bin"));
         assert!(is_complete(""));
         assert_eq!(finish("a\nb\n."), "a\nb");
         assert_eq!(finish("a\n\n"), "a");
