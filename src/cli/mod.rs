@@ -108,9 +108,10 @@ pub struct InterviewArgs {
     /// else offline).
     #[arg(long, value_enum)]
     pub grader: Option<GraderKind>,
-    /// Draw from the same topic only if asked: by default topics are mixed.
+    /// Do not rotate topics: draw at random from the matching questions (by default no topic
+    /// repeats until every matching topic had a turn).
     #[arg(long)]
-    pub same_topic: bool,
+    pub no_mix: bool,
 }
 
 #[derive(Debug, Args)]

@@ -35,7 +35,7 @@ pub fn run(args: InterviewArgs, ctx: &Context) -> Result<()> {
     }
     let seed = args.seed.unwrap_or_else(|| chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0) as u64);
     let filter = Filter { topics: &topics, difficulty, ids: &[] };
-    let drawn = draw::draw(&bank.questions, &filter, args.count, seed, !args.same_topic);
+    let drawn = draw::draw(&bank.questions, &filter, args.count, seed, !args.no_mix);
     if drawn.is_empty() {
         return Err(Error::usage(
             format!("no questions in {} match these filters", bank.origin_label()),
