@@ -474,3 +474,35 @@ fn a_truncated_stream_is_retried_then_left_pending() {
     assert_eq!(grade.status, GradeStatus::Pending);
     assert!(grade.reason.unwrap().contains("ended before [DONE]"));
 }
+
+#[test]
+fn config_show_resolves_the_file_and_never_prints_the_key() {
+    let ws = Workspace::new();
+    let config = ws.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "grader = \"llm\"\n[llm]\nbase_url = \"http://127.0.0.1:1/v1\"\nmodel = \"from-file\"\napi_key_cmd = \"echo sk-from-password-manager\"\nretries = 5\n",
+    )
+    .unwrap();
+    let mut cmd = ws.cmd(&["config", "show", "--json", "--model", "from-flag"]);
+    cmd.env("VIVA_CONFIG", &config);
+    let (stdout, _) = success(&crate::util::run_cmd(cmd, ""));
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["grader"], "llm");
+    assert_eq!(v["llm"]["model"], "from-flag", "flag beats file");
+    assert_eq!(v["llm"]["base_url"], "http://127.0.0.1:1/v1");
+    assert_eq!(v["llm"]["retries"], 5);
+    assert_eq!(v["llm"]["api_key"], "*** (set)");
+    assert_eq!(v["llm"]["api_key_source"], "config file `api_key_cmd`");
+    assert!(!stdout.contains("sk-from-password-manager"));
+    let mut path = ws.cmd(&["config", "path"]);
+    path.env("VIVA_CONFIG", &config);
+    assert_eq!(success(&crate::util::run_cmd(path, "")).0.trim(), config.display().to_string());
+    // A broken file names its line.
+    std::fs::write(&config, "[llm]\nmodle = \"x\"\n").unwrap();
+    let mut cmd = ws.cmd(&["config", "show"]);
+    cmd.env("VIVA_CONFIG", &config);
+    let out = crate::util::run_cmd(cmd, "");
+    assert!(!out.status.success());
+    assert!(crate::util::text(&out.stderr).contains("line 2"), "{}", crate::util::text(&out.stderr));
+}
