@@ -16,6 +16,7 @@ pub mod config;
 pub mod error;
 pub mod grader;
 pub mod repl;
+pub mod review;
 pub mod session;
 pub mod transcript;
 pub mod ui;

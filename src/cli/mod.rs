@@ -51,6 +51,10 @@ pub enum Command {
     Interview(InterviewArgs),
     /// Continue an unfinished session where it stopped (default: the latest).
     Resume(ResumeArgs),
+    /// Your past sessions: list them, show one, statistics over all, search answers and feedback.
+    Review(ReviewArgs),
+    /// Write one session as Markdown, HTML, JSON or CSV.
+    Export(ExportArgs),
     /// Import, inspect and validate the question bank.
     #[command(subcommand)]
     Bank(BankCommand),
@@ -112,6 +116,76 @@ pub struct InterviewArgs {
     /// repeats until every matching topic had a turn).
     #[arg(long)]
     pub no_mix: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ReviewArgs {
+    #[command(subcommand)]
+    pub command: Option<ReviewCommand>,
+    #[command(flatten)]
+    pub filter: ReviewFilter,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Which sessions count.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ReviewFilter {
+    /// Only sessions with answers on this topic.
+    #[arg(long, value_name = "TOPIC")]
+    pub topic: Option<String>,
+    /// Only sessions started on or after this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only sessions graded by this grader (offline or llm).
+    #[arg(long, value_name = "GRADER")]
+    pub grader: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReviewCommand {
+    /// Show one session: each question, answer, score, criteria, key points, time, flags.
+    Show {
+        /// Session id (see `viva review`).
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Score trend, per-topic averages, weakest questions, overtime rate, grader mix.
+    Stats {
+        #[command(flatten)]
+        filter: ReviewFilter,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Find answers and feedback across all sessions (every word must match).
+    Search {
+        #[arg(required = true)]
+        query: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Md,
+    Html,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Session id.
+    pub id: String,
+    #[arg(long, value_enum, default_value_t = ExportFormat::Md)]
+    pub format: ExportFormat,
+    /// Write to this file instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

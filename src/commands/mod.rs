@@ -4,7 +4,9 @@
 pub mod bank;
 pub mod config;
 pub mod doctor;
+pub mod export;
 pub mod interview;
+pub mod review;
 
 use crate::cli::Command;
 use crate::config::Context;
@@ -16,6 +18,28 @@ pub fn dispatch(command: Command, ctx: &Context) -> Result<()> {
         Command::Resume(args) => interview::resume(args, ctx),
         Command::Bank(cmd) => bank::run(cmd, ctx),
         Command::Config(cmd) => config::run(cmd, ctx),
+        Command::Review(args) => review::run(args, ctx),
+        Command::Export(args) => export::run(args, ctx),
         Command::Doctor(args) => doctor::run(args.json, ctx),
     }
+}
+
+/// Shows long text through `$PAGER` (default `less -R`) when stdout is a terminal; prints it otherwise.
+pub fn page(printer: &crate::ui::Printer, text: &str) {
+    use std::io::{IsTerminal, Write};
+    if std::io::stdout().is_terminal() {
+        let pager = std::env::var("PAGER").unwrap_or_else(|_| "less -R".into());
+        let mut parts = pager.split_whitespace();
+        if let Some(program) = parts.next()
+            && let Ok(mut child) =
+                std::process::Command::new(program).args(parts).stdin(std::process::Stdio::piped()).spawn()
+        {
+            if let Some(mut stdin) = child.stdin.take() {
+                let _ = stdin.write_all(text.as_bytes());
+            }
+            let _ = child.wait();
+            return;
+        }
+    }
+    printer.out(text);
 }

@@ -115,8 +115,9 @@ impl Transcript {
     }
 }
 
-/// A new session id: sortable by time, unique enough for one user.
+/// A new session id: sortable by time to the millisecond (`20261123-101500-123a`), unique
+/// enough for one user.
 pub fn new_id(now: DateTime<Utc>) -> String {
     let nanos = now.timestamp_subsec_nanos();
-    format!("{}-{:04x}", now.format("%Y%m%d-%H%M%S"), (nanos / 1000) & 0xffff)
+    format!("{}-{:03}{:x}", now.format("%Y%m%d-%H%M%S"), nanos / 1_000_000, (nanos / 62_500) % 16)
 }

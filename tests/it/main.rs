@@ -7,4 +7,5 @@ mod fake_llm;
 mod interview;
 mod llm;
 mod pty;
+mod review;
 mod util;

@@ -1,0 +1,164 @@
+//! `viva review`: list sessions, show one, statistics, search. Reads every transcript in the
+//! transcripts folder; a damaged file is reported and skipped, never fatal.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use serde_json::json;
+
+use crate::cli::{ReviewArgs, ReviewCommand, ReviewFilter};
+use crate::config::Context;
+use crate::error::{Error, Result};
+use crate::review::{self, Filter};
+use crate::transcript::{Store, Transcript, render};
+use crate::ui::{self, Tone};
+
+pub fn run(args: ReviewArgs, ctx: &Context) -> Result<()> {
+    match args.command {
+        None => list(&args.filter, args.json, ctx),
+        Some(ReviewCommand::Show { id, json }) => show(&id, json, ctx),
+        Some(ReviewCommand::Stats { filter, json }) => stats(&filter, json, ctx),
+        Some(ReviewCommand::Search { query, json }) => search(&query.join(" "), json, ctx),
+    }
+}
+
+/// Every readable transcript, oldest first; damaged ones are named on stderr.
+pub fn load_all(ctx: &Context) -> Vec<Transcript> {
+    let store = Store::new(&ctx.settings.transcripts);
+    store
+        .ids()
+        .iter()
+        .filter_map(|id| match store.load(id) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                ctx.printer.warn(&format!("skipping {e}"));
+                None
+            }
+        })
+        .collect()
+}
+
+fn filter(f: &ReviewFilter) -> Result<Filter> {
+    let since = f
+        .since
+        .as_deref()
+        .map(|s| {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(|d| Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default()))
+                .map_err(|_| {
+                    Error::usage(
+                        format!("`--since {s}` is not a date"),
+                        "write it as YYYY-MM-DD, e.g. --since 2026-11-01",
+                    )
+                })
+        })
+        .transpose()?;
+    let topic = f
+        .topic
+        .as_deref()
+        .map(|t| super::bank::resolve_topics(&[t.to_string()]))
+        .transpose()?
+        .map(|t| t[0].to_string());
+    Ok(Filter { topic, since, grader: f.grader.clone() })
+}
+
+fn list(f: &ReviewFilter, json_out: bool, ctx: &Context) -> Result<()> {
+    let f = filter(f)?;
+    let mut rows: Vec<review::Summary> = load_all(ctx).iter().filter(|t| f.keep(t)).map(review::summary).collect();
+    rows.reverse();
+    let p = &ctx.printer;
+    if json_out {
+        p.json(&rows);
+        return Ok(());
+    }
+    if rows.is_empty() {
+        p.err(format!("no sessions in `{}`; start one with `viva interview`", ctx.settings.transcripts.display()));
+        return Ok(());
+    }
+    p.out(p.paint(
+        Tone::Bold,
+        &format!(
+            "{:<21} {:<16} {:<9} {:>5} {:>7} {:>8}  {:<7} topics",
+            "session", "date", "mode", "q", "score", "time", "grader"
+        ),
+    ));
+    for r in &rows {
+        let score = r.score.map_or("-".to_string(), ui::score);
+        let state = if r.finished { String::new() } else { " (unfinished)".into() };
+        p.out(format!(
+            "{:<21} {:<16} {:<9} {:>2}/{:<2} {:>7} {:>8}  {:<7} {}{}",
+            r.id,
+            r.started_at.format("%Y-%m-%d %H:%M"),
+            r.mode,
+            r.answered,
+            r.questions,
+            score,
+            ui::duration(r.seconds),
+            r.grader,
+            r.topics.join(", "),
+            state
+        ));
+    }
+    Ok(())
+}
+
+fn show(id: &str, json_out: bool, ctx: &Context) -> Result<()> {
+    let t = Store::new(&ctx.settings.transcripts).load(id)?;
+    if json_out {
+        ctx.printer.json(&t);
+    } else {
+        super::page(&ctx.printer, &render::markdown(&t));
+    }
+    Ok(())
+}
+
+fn stats(f: &ReviewFilter, json_out: bool, ctx: &Context) -> Result<()> {
+    let f = filter(f)?;
+    let ts: Vec<Transcript> = load_all(ctx).into_iter().filter(|t| f.keep(t)).collect();
+    let st = review::stats(&ts);
+    let p = &ctx.printer;
+    if json_out {
+        p.json(&json!({
+            "sessions": st.sessions, "answers": st.answers, "mean": st.mean,
+            "trend": st.trend.iter().map(|(d, s)| json!({"date": d, "score": s})).collect::<Vec<_>>(),
+            "by_topic": st.by_topic, "weakest": st.weakest, "overtime_rate": st.overtime_rate, "graders": st.graders,
+        }));
+        return Ok(());
+    }
+    let scores: Vec<f64> = st.trend.iter().map(|(_, s)| *s).collect();
+    p.out(format!(
+        "{} sessions · {} answers · mean {}",
+        st.sessions,
+        st.answers,
+        st.mean.map_or("-".to_string(), ui::score)
+    ));
+    if !scores.is_empty() {
+        p.out(format!("trend    {}  (oldest → newest)", p.paint(Tone::Accent, &review::sparkline(&scores))));
+    }
+    p.out(format!("overtime {:.0}% of answers ran out of time", st.overtime_rate * 100.0));
+    p.out(format!("graders  {}", st.graders.iter().map(|(g, n)| format!("{g} {n}")).collect::<Vec<_>>().join(", ")));
+    p.out(p.paint(Tone::Bold, "\nBy topic (weakest first)"));
+    for t in &st.by_topic {
+        p.out(format!("  {:<16} {:>7}  {} answers", t.topic, ui::score(t.mean), t.answers));
+    }
+    p.out(p.paint(Tone::Bold, "\nWeakest questions"));
+    for q in &st.weakest {
+        p.out(format!("  {:>7}  {} ({}×)", ui::score(q.mean), q.question_id, q.attempts));
+    }
+    Ok(())
+}
+
+fn search(query: &str, json_out: bool, ctx: &Context) -> Result<()> {
+    let hits = review::search(&load_all(ctx), query);
+    let p = &ctx.printer;
+    if json_out {
+        p.json(&hits);
+        return Ok(());
+    }
+    for h in &hits {
+        p.out(format!("{}  {}  {}", p.paint(Tone::Accent, &h.session), h.question_id, p.paint(Tone::Dim, &h.field)));
+        p.out(format!("    {}", h.excerpt));
+    }
+    if hits.is_empty() {
+        p.err("no answers or feedback match");
+    }
+    Ok(())
+}
