@@ -53,6 +53,9 @@ pub enum Command {
     Resume(ResumeArgs),
     /// Your past sessions: list them, show one, statistics over all, search answers and feedback.
     Review(ReviewArgs),
+    /// Score saved answers again — one session, all, or only those still pending — keeping
+    /// every earlier grade, and show what changed (the way to compare models or prompts).
+    Regrade(RegradeArgs),
     /// Write one session as Markdown, HTML, JSON or CSV.
     Export(ExportArgs),
     /// Import, inspect and validate the question bank.
@@ -186,6 +189,27 @@ pub struct ExportArgs {
     /// Write to this file instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["id", "all", "pending"])))]
+pub struct RegradeArgs {
+    /// Session id.
+    pub id: Option<String>,
+    /// Every session.
+    #[arg(long)]
+    pub all: bool,
+    /// Only answers whose grade is pending or failed, in every session.
+    #[arg(long)]
+    pub pending: bool,
+    /// Grader to use (default: the one each session was graded with).
+    #[arg(long, value_enum)]
+    pub grader: Option<GraderKind>,
+    /// Answers graded at the same time.
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    pub concurrency: usize,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -30,6 +30,7 @@ fn item(id: &str, topic: &str, score: Option<f64>, answer: &str, timed_out: bool
             grader: GraderInfo { kind: "offline".into(), model: None, version: "offline-1".into() },
             provenance: None,
         },
+        history: vec![],
         followups: vec![],
     }
 }

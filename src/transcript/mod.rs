@@ -46,6 +46,9 @@ pub struct Item {
     pub timed_out: bool,
     pub skipped: bool,
     pub grade: Grade,
+    /// Earlier grades of this answer, oldest first (`viva regrade` never overwrites).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<Grade>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub followups: Vec<Item>,
 }
@@ -65,6 +68,7 @@ impl Item {
             timed_out: false,
             skipped: false,
             grade,
+            history: Vec::new(),
             followups: Vec::new(),
         }
     }

@@ -506,3 +506,59 @@ fn config_show_resolves_the_file_and_never_prints_the_key() {
     assert!(!out.status.success());
     assert!(crate::util::text(&out.stderr).contains("line 2"), "{}", crate::util::text(&out.stderr));
 }
+
+fn offline_session(ws: &Workspace) -> String {
+    success(&ws.run(
+        &["interview", "--count", "2", "--no-timer", "--seed", "8"],
+        "The GIL is a mutex.\n.\nDepends() injects dependencies.\n.\n",
+    ));
+    ws.transcripts_json()[0]["id"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn regrade_keeps_history_and_reports_drift() {
+    let fake = FakeLlm::start(|_, _| ok(completion(&grading([3, 2, 1, 1], &[]), "stop")));
+    let ws = Workspace::new();
+    let id = offline_session(&ws);
+    let mut cmd = ws.cmd(&["regrade", &id, "--grader", "llm", "--concurrency", "2", "--json"]);
+    cmd.env("OPENAI_BASE_URL", &fake.url);
+    let (stdout, _) = success(&crate::util::run_cmd(cmd, ""));
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["drift"]["regraded"], 2);
+    assert!(report["drift"]["mean_abs_change"].as_f64().unwrap() > 0.0, "{report}");
+    let t = &ws.transcripts_json()[0];
+    for item in t["items"].as_array().unwrap() {
+        assert_eq!(item["grade"]["score"], 7.0);
+        assert_eq!(item["grade"]["grader"]["kind"], "llm");
+        assert_eq!(item["history"][0]["grader"]["kind"], "offline", "the old grade is kept");
+    }
+    assert_eq!(fake.chats().len(), 2);
+}
+
+#[test]
+fn regrade_pending_completes_what_failed_and_a_rerun_continues() {
+    let ws = Workspace::new();
+    let mut cmd = ws.cmd(&["interview", "--count", "2", "--no-timer", "--seed", "4", "--grader", "llm"]);
+    cmd.env("OPENAI_BASE_URL", "http://127.0.0.1:9/v1").env("VIVA_RETRIES", "0");
+    success(&crate::util::run_cmd(cmd, "first answer here.\n.\nsecond answer here.\n.\n"));
+    let failing = FakeLlm::start(|_, _| status(500, "down"));
+    let mut cmd = ws.cmd(&["regrade", "--pending"]);
+    cmd.env("OPENAI_BASE_URL", &failing.url).env("VIVA_RETRIES", "0");
+    let (stdout, _) = success(&crate::util::run_cmd(cmd, ""));
+    assert!(stdout.contains("2 still pending"), "{stdout}");
+    let healthy = FakeLlm::start(|_, _| ok(completion(&grading([2, 1, 1, 1], &[]), "stop")));
+    let mut cmd = ws.cmd(&["regrade", "--pending"]);
+    cmd.env("OPENAI_BASE_URL", &healthy.url);
+    success(&crate::util::run_cmd(cmd, ""));
+    let t = &ws.transcripts_json()[0];
+    for item in t["items"].as_array().unwrap() {
+        assert_eq!(item["grade"]["status"], "graded");
+        assert_eq!(item["history"].as_array().unwrap().len(), 2, "the pending grades are history");
+    }
+    // An interrupted run (one item recorded as done) continues with the rest only.
+    let id = t["id"].as_str().unwrap();
+    std::fs::write(ws.transcripts().join(format!(".regrade-{id}-offline-default.json")), format!("[\"{id}#0\"]"))
+        .unwrap();
+    let (stdout, _) = success(&ws.run(&["regrade", id, "--grader", "offline"], ""));
+    assert!(stdout.contains("drift: 1 regraded"), "{stdout}");
+}
