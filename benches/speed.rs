@@ -34,6 +34,11 @@ fn row(name: &str, value: Duration, target: Duration) {
 
 /// A local OpenAI-compatible server that answers every request at once with a valid grade.
 fn zero_latency_fake() -> String {
+    fake_with_latency(Duration::ZERO)
+}
+
+/// The same, answering each request after `latency`.
+fn fake_with_latency(latency: Duration) -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/v1", listener.local_addr().unwrap());
     let content = r#"{"scores":{"correctness":{"score":3,"feedback":"ok"},"coverage":{"score":2,"feedback":"ok"},"depth":{"score":1,"feedback":"ok"},"clarity":{"score":1,"feedback":"ok"}},"covered":[],"feedback":"ok","injection":false}"#;
@@ -54,6 +59,7 @@ fn zero_latency_fake() -> String {
                 }
                 let mut buf = vec![0; len];
                 let _ = std::io::Read::read_exact(&mut reader, &mut buf);
+                std::thread::sleep(latency);
                 let reply = format!(
                     "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
                     body.len()
@@ -155,6 +161,9 @@ fn main() {
 
     let bin = root.join("target/release/viva");
     if bin.exists() {
+        history_figures(&bin, &bank.questions, &grader);
+    }
+    if bin.exists() {
         let first_question = median(
             (0..11)
                 .map(|_| {
@@ -189,4 +198,84 @@ fn main() {
     } else {
         eprintln!("(build `cargo build --release` first to measure start-up)");
     }
+}
+
+/// `viva review stats` over 1,000 transcripts, and regrade throughput against a 50 ms fake.
+fn history_figures(bin: &Path, questions: &[viva::bank::Question], grader: &viva::grader::offline::OfflineGrader) {
+    use viva::transcript::{Item, SessionSettings, Store, Transcript};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path());
+    let gradeable: Vec<&viva::bank::Question> = questions.iter().filter(|q| !q.key_points.is_empty()).collect();
+    let make = |n: usize, store: &Store| {
+        for i in 0..n {
+            let settings = SessionSettings {
+                count: 3,
+                topics: vec![],
+                difficulty: None,
+                per_question_seconds: None,
+                total_seconds: None,
+                hard_stop: true,
+                seed: i as u64,
+                grader: "offline".into(),
+            };
+            let picked: Vec<&viva::bank::Question> =
+                (0..3).map(|k| gradeable[(i * 7 + k * 13) % gradeable.len()]).collect();
+            let mut t = Transcript::new(
+                format!("20261101-{i:06}"),
+                "interview",
+                settings,
+                picked.iter().map(|q| q.id.clone()).collect(),
+            );
+            for q in picked {
+                let answer = q.key_points.first().cloned().unwrap_or_default();
+                t.items.push(Item::new(q, answer.clone(), grader.grade(q, &answer)));
+            }
+            t.finished_at = Some(t.started_at);
+            store.save(&t).unwrap();
+        }
+    };
+    make(1000, &store);
+    let stats = median(
+        (0..7)
+            .map(|_| {
+                let start = Instant::now();
+                let out = Command::new(bin)
+                    .args(["review", "stats", "--json"])
+                    .env("VIVA_TRANSCRIPTS", dir.path())
+                    .output()
+                    .unwrap();
+                assert!(out.status.success());
+                start.elapsed()
+            })
+            .collect(),
+    );
+    row(
+        "`viva review stats --json` over 1,000 transcripts (process spawn included)",
+        stats,
+        Duration::from_millis(200),
+    );
+
+    // Regrade: 1,070 transcripts × 3 answers = 3,210 grades at 50 ms each, 32 at a time: ideal ≈ 5 s,
+    // so start-up (process, bank, tokenizer) is a small part of it.
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path());
+    make(1070, &store);
+    let url = fake_with_latency(Duration::from_millis(50));
+    let start = Instant::now();
+    let out = Command::new(bin)
+        .args(["regrade", "--all", "--grader", "llm", "--concurrency", "32", "--json"])
+        .env("VIVA_TRANSCRIPTS", dir.path())
+        .env("OPENAI_BASE_URL", &url)
+        .env("VIVA_CONFIG", dir.path().join("none.toml"))
+        .output()
+        .unwrap();
+    let elapsed = start.elapsed().as_secs_f64();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rate = 3210.0 / elapsed;
+    let ideal = 32.0 / 0.050;
+    let ok = if rate >= 0.8 * ideal { "✅" } else { "❌" };
+    println!(
+        "| regrade throughput, 50 ms fake, concurrency 32 (3,210 grades) | {rate:.0} grades/s = {:.0}% of ideal {ideal:.0}/s | ≥ 80% | {ok} |",
+        100.0 * rate / ideal
+    );
 }

@@ -104,25 +104,33 @@ pub fn run(args: RegradeArgs, ctx: &Context) -> Result<()> {
             });
         }
         drop(tx);
-        for (ti, ii, grade) in rx {
-            let t = &mut transcripts[ti];
-            let item = &mut t.items[ii];
-            let before = item.grade.score;
-            let old = std::mem::replace(&mut item.grade, grade);
-            item.history.push(old);
-            let after = item.grade.score;
-            diffs.push(json!({
-                "session": t.id, "index": ii, "question_id": item.question_id,
-                "before": before, "after": after, "band_before": band(before), "band_after": band(after),
-                "status": item.grade.status, "reason": item.grade.reason,
-            }));
-            // On disk before the next one: an interruption loses nothing.
-            store.save(t)?;
-            done.insert(format!("{}#{ii}", t.id));
+        // Apply whatever has arrived, then save each touched transcript once: at hundreds of
+        // grades a second, one fsync per grade would be the bottleneck.
+        while let Ok(first) = rx.recv() {
+            let batch: Vec<(usize, usize, Grade)> = std::iter::once(first).chain(rx.try_iter()).collect();
+            let mut touched = BTreeSet::new();
+            for (ti, ii, grade) in batch {
+                let t = &mut transcripts[ti];
+                let item = &mut t.items[ii];
+                let before = item.grade.score;
+                let old = std::mem::replace(&mut item.grade, grade);
+                item.history.push(old);
+                let after = item.grade.score;
+                diffs.push(json!({
+                    "session": t.id, "index": ii, "question_id": item.question_id,
+                    "before": before, "after": after, "band_before": band(before), "band_after": band(after),
+                    "status": item.grade.status, "reason": item.grade.reason,
+                }));
+                done.insert(format!("{}#{ii}", t.id));
+                touched.insert(ti);
+                bar.inc(1);
+            }
+            for ti in touched {
+                store.save(&transcripts[ti])?;
+            }
             if let Ok(json) = serde_json::to_vec(&done) {
                 let _ = crate::transcript::store::write_atomic(&progress_file, &json);
             }
-            bar.inc(1);
         }
         Ok(())
     })?;
