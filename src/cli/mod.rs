@@ -56,6 +56,9 @@ pub enum Command {
     /// Score saved answers again — one session, all, or only those still pending — keeping
     /// every earlier grade, and show what changed (the way to compare models or prompts).
     Regrade(RegradeArgs),
+    /// Write a self-contained HTML progress report with charts (score over time, by topic, time
+    /// per question, weakest questions).
+    Report(ReportArgs),
     /// Write one session as Markdown, HTML, JSON or CSV.
     Export(ExportArgs),
     /// Import, inspect and validate the question bank.
@@ -210,6 +213,18 @@ pub struct RegradeArgs {
     pub concurrency: usize,
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Where to write it.
+    #[arg(long, short = 'o', default_value = "viva-report.html", value_name = "FILE")]
+    pub output: PathBuf,
+    /// Open it in the browser afterwards (`xdg-open`).
+    #[arg(long)]
+    pub open: bool,
+    #[command(flatten)]
+    pub filter: ReviewFilter,
 }
 
 #[derive(Debug, Args)]

@@ -21,6 +21,7 @@ pub fn dispatch(command: Command, ctx: &Context) -> Result<()> {
         Command::Config(cmd) => config::run(cmd, ctx),
         Command::Review(args) => review::run(args, ctx),
         Command::Export(args) => export::run(args, ctx),
+        Command::Report(args) => review::report(args, ctx),
         Command::Regrade(args) => regrade::run(args, ctx),
         Command::Doctor(args) => doctor::run(args.json, ctx),
     }

@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use serde_json::json;
 
-use crate::cli::{ReviewArgs, ReviewCommand, ReviewFilter};
+use crate::cli::{ReportArgs, ReviewArgs, ReviewCommand, ReviewFilter};
 use crate::config::Context;
 use crate::error::{Error, Result};
 use crate::review::{self, Filter};
@@ -159,6 +159,21 @@ fn search(query: &str, json_out: bool, ctx: &Context) -> Result<()> {
     }
     if hits.is_empty() {
         p.err("no answers or feedback match");
+    }
+    Ok(())
+}
+
+/// `viva report`: the HTML progress report.
+pub fn report(args: ReportArgs, ctx: &Context) -> Result<()> {
+    let f = filter(&args.filter)?;
+    let ts: Vec<Transcript> = load_all(ctx).into_iter().filter(|t| f.keep(t)).collect();
+    let st = review::stats(&ts);
+    let html = review::report::html(&ts, &st, &ctx.settings.transcripts);
+    crate::transcript::store::write_atomic(&args.output, html.as_bytes())
+        .map_err(|source| Error::Io { context: format!("cannot write `{}`", args.output.display()), source })?;
+    ctx.printer.err(format!("wrote `{}` ({} sessions, {} answers)", args.output.display(), st.sessions, st.answers));
+    if args.open {
+        let _ = std::process::Command::new("xdg-open").arg(&args.output).spawn();
     }
     Ok(())
 }

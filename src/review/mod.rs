@@ -1,6 +1,8 @@
 //! Reading the history: a summary per session, statistics over many, and search. Pure functions
 //! over loaded transcripts; the commands do the I/O and the printing.
 
+pub mod report;
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};

@@ -79,3 +79,57 @@ fn export_in_every_format_and_a_damaged_file_is_skipped() {
     let out = ws.run(&["export", "nope"], "");
     assert!(!out.status.success() && text(&out.stderr).contains("no session `nope`"));
 }
+
+#[test]
+fn the_html_report_is_self_contained_with_labelled_charts() {
+    let (ws, ids) = two_sessions();
+    let out_file = ws.path().join("report.html");
+    let (_, stderr) = ok(&ws.run(&["report", "-o", out_file.to_str().unwrap()], ""));
+    assert!(stderr.contains("2 sessions, 3 answers"), "{stderr}");
+    let html = std::fs::read_to_string(&out_file).unwrap();
+    // The DOM we rely on: three inline SVG charts, each with a title, and the right number of marks.
+    for (id, title) in [("trend", "Score over time"), ("topics", "Score by topic"), ("times", "Time per question")] {
+        let at = html.find(&format!(r#"<svg id="{id}""#)).unwrap_or_else(|| panic!("chart {id} missing"));
+        assert!(html[at..].contains(&format!("<title>{title}</title>")), "{id} is labelled");
+    }
+    let trend = &html[html.find(r#"<svg id="trend""#).unwrap()..];
+    let trend = &trend[..trend.find("</svg>").unwrap()];
+    assert_eq!(trend.matches("<circle").count(), 2, "one point per session");
+    let times = &html[html.find(r#"<svg id="times""#).unwrap()..];
+    assert_eq!(times[..times.find("</svg>").unwrap()].matches(r#"class="bar""#).count(), 3, "one bar per answer");
+    assert!(
+        html.contains(&format!("transcript {}", ids[0])) || html.contains(&format!("transcript {}", ids[1])),
+        "weakest link to transcripts"
+    );
+    assert!(!html.contains("http://") && !html.contains("https://") && !html.contains("<script"), "no external assets");
+}
+
+#[test]
+fn the_html_report_renders_in_headless_chromium() {
+    let Some(chromium) = ["chromium", "chromium-browser"]
+        .iter()
+        .find(|c| std::process::Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()))
+    else {
+        eprintln!("skipped: no chromium (install Debian's `chromium` to run this check)");
+        return;
+    };
+    let (ws, _) = two_sessions();
+    let html = ws.path().join("report.html");
+    ok(&ws.run(&["report", "-o", html.to_str().unwrap()], ""));
+    let png = ws.path().join("report.png");
+    let out = std::process::Command::new(chromium)
+        .args([
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--window-size=1000,1400",
+        ])
+        .arg(format!("--user-data-dir={}", ws.path().join("chrome").display()))
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&bytes[1..4], b"PNG");
+    assert!(bytes.len() > 20_000, "a page with charts, not a blank one ({} bytes)", bytes.len());
+}
