@@ -59,6 +59,8 @@ pub enum Command {
     /// Write a self-contained HTML progress report with charts (score over time, by topic, time
     /// per question, weakest questions).
     Report(ReportArgs),
+    /// What is due for review (spaced repetition over your past answers), and when the rest is.
+    Due(DueArgs),
     /// Write one session as Markdown, HTML, JSON or CSV.
     Export(ExportArgs),
     /// Import, inspect and validate the question bank.
@@ -118,6 +120,13 @@ pub struct InterviewArgs {
     /// else offline).
     #[arg(long, value_enum)]
     pub grader: Option<GraderKind>,
+    /// Questions due for review first (most overdue first), then new ones, at most
+    /// `--new-per-day` new questions a day.
+    #[arg(long)]
+    pub due: bool,
+    /// With `--due`: the daily cap on questions never answered before.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub new_per_day: usize,
     /// Do not rotate topics: draw at random from the matching questions (by default no topic
     /// repeats until every matching topic had a turn).
     #[arg(long)]
@@ -211,6 +220,15 @@ pub struct RegradeArgs {
     /// Answers graded at the same time.
     #[arg(long, default_value_t = 4, value_name = "N")]
     pub concurrency: usize,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DueArgs {
+    /// Show at most this many upcoming questions as well.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub upcoming: usize,
     #[arg(long)]
     pub json: bool,
 }

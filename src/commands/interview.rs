@@ -34,8 +34,24 @@ pub fn run(args: InterviewArgs, ctx: &Context) -> Result<()> {
         return Err(Error::usage("--count must be at least 1", "e.g. `viva interview --count 3`"));
     }
     let seed = args.seed.unwrap_or_else(|| chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0) as u64);
-    let filter = Filter { topics: &topics, difficulty, ids: &[] };
-    let drawn = draw::draw(&bank.questions, &filter, args.count, seed, !args.no_mix);
+    let due_ids = if args.due { due_order(ctx, &bank.questions, args.new_per_day) } else { Vec::new() };
+    if args.due && due_ids.is_empty() {
+        return Err(Error::usage(
+            "nothing is due, and today's allowance of new questions is used",
+            "`viva due` shows when the next review is; `--new-per-day N` allows more new questions",
+        ));
+    }
+    let filter = Filter { topics: &topics, difficulty, ids: &due_ids };
+    let drawn = if args.due {
+        // Keep the review order: due first, then new.
+        let pool = draw::draw(&bank.questions, &filter, usize::MAX, seed, false);
+        let mut ordered: Vec<&Question> =
+            due_ids.iter().filter_map(|id| pool.iter().find(|q| &q.id == id).copied()).collect();
+        ordered.truncate(args.count);
+        ordered
+    } else {
+        draw::draw(&bank.questions, &filter, args.count, seed, !args.no_mix)
+    };
     if drawn.is_empty() {
         return Err(Error::usage(
             format!("no questions in {} match these filters", bank.origin_label()),
@@ -81,6 +97,23 @@ pub fn run(args: InterviewArgs, ctx: &Context) -> Result<()> {
         ),
     ));
     run_session(ctx, &store, transcript, questions, grader, 0)
+}
+
+/// Question ids for `--due`: due ones (most overdue first), then never-answered ones up to the
+/// day's remaining allowance of new questions.
+fn due_order(ctx: &Context, bank: &[Question], new_per_day: usize) -> Vec<String> {
+    let transcripts = super::review::load_all(ctx);
+    let memory = crate::review::memory::rebuild(&transcripts);
+    let now = chrono::Utc::now();
+    let mut ids: Vec<String> = crate::review::memory::due(&memory, now).iter().map(|m| m.question_id.clone()).collect();
+    let allowance = new_per_day.saturating_sub(crate::review::memory::new_today(&transcripts, now));
+    ids.extend(
+        bank.iter()
+            .filter(|q| !memory.contains_key(&q.id) && !q.key_points.is_empty())
+            .take(allowance)
+            .map(|q| q.id.clone()),
+    );
+    ids
 }
 
 fn grader_name(kind: GraderKind) -> &'static str {

@@ -22,6 +22,7 @@ pub fn dispatch(command: Command, ctx: &Context) -> Result<()> {
         Command::Review(args) => review::run(args, ctx),
         Command::Export(args) => export::run(args, ctx),
         Command::Report(args) => review::report(args, ctx),
+        Command::Due(args) => review::due(args, ctx),
         Command::Regrade(args) => regrade::run(args, ctx),
         Command::Doctor(args) => doctor::run(args.json, ctx),
     }

@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use serde_json::json;
 
-use crate::cli::{ReportArgs, ReviewArgs, ReviewCommand, ReviewFilter};
+use crate::cli::{DueArgs, ReportArgs, ReviewArgs, ReviewCommand, ReviewFilter};
 use crate::config::Context;
 use crate::error::{Error, Result};
 use crate::review::{self, Filter};
@@ -174,6 +174,43 @@ pub fn report(args: ReportArgs, ctx: &Context) -> Result<()> {
     ctx.printer.err(format!("wrote `{}` ({} sessions, {} answers)", args.output.display(), st.sessions, st.answers));
     if args.open {
         let _ = std::process::Command::new("xdg-open").arg(&args.output).spawn();
+    }
+    Ok(())
+}
+
+/// `viva due`: questions due now, then the next ones with their dates.
+pub fn due(args: DueArgs, ctx: &Context) -> Result<()> {
+    let memory = review::memory::rebuild(&load_all(ctx));
+    let now = Utc::now();
+    let due = review::memory::due(&memory, now);
+    let mut upcoming: Vec<&review::memory::Memory> = memory.values().filter(|m| m.due > now).collect();
+    upcoming.sort_by_key(|m| m.due);
+    upcoming.truncate(args.upcoming);
+    let p = &ctx.printer;
+    if args.json {
+        p.json(&json!({"due": due, "upcoming": upcoming, "known": memory.len()}));
+        return Ok(());
+    }
+    if memory.is_empty() {
+        p.err("nothing to review yet: answers you give in `viva interview` are scheduled here");
+        return Ok(());
+    }
+    p.out(p.paint(Tone::Bold, &format!("Due now: {}", due.len())));
+    for m in &due {
+        p.out(format!(
+            "  {}  due {} · {} reviews, {} lapses",
+            m.question_id,
+            m.due.format("%Y-%m-%d"),
+            m.reviews,
+            m.lapses
+        ));
+    }
+    p.out(p.paint(Tone::Bold, "Coming up"));
+    for m in &upcoming {
+        p.out(format!("  {}  {} (in {} days)", m.question_id, m.due.format("%Y-%m-%d"), (m.due - now).num_days()));
+    }
+    if !due.is_empty() {
+        p.err("practise them with `viva interview --due`");
     }
     Ok(())
 }

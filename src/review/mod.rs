@@ -1,6 +1,7 @@
 //! Reading the history: a summary per session, statistics over many, and search. Pure functions
 //! over loaded transcripts; the commands do the I/O and the printing.
 
+pub mod memory;
 pub mod report;
 
 use std::collections::BTreeMap;
@@ -215,4 +216,4 @@ fn excerpt(text: &str, word: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

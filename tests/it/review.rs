@@ -133,3 +133,36 @@ fn the_html_report_renders_in_headless_chromium() {
     assert_eq!(&bytes[1..4], b"PNG");
     assert!(bytes.len() > 20_000, "a page with charts, not a blank one ({} bytes)", bytes.len());
 }
+
+#[test]
+fn due_schedules_answered_questions_and_interview_due_draws_new_ones_within_the_cap() {
+    let (ws, _) = two_sessions();
+    let answered: Vec<String> = ws
+        .transcripts_json()
+        .iter()
+        .flat_map(|t| {
+            t["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["question_id"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let (stdout, _) = ok(&ws.run(&["due", "--json"], ""));
+    let due: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(due["known"].as_u64().unwrap() as usize, answered.len());
+    // The cap: 10 new a day, 3 already taken today, so 7 remain.
+    ok(&ws.run(&["interview", "--due", "--count", "20", "--no-timer"], ""));
+    let plan: Vec<String> = ws.transcripts_json().last().unwrap()["plan"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    let new: Vec<&String> = plan.iter().filter(|id| !answered.contains(id)).collect();
+    assert_eq!(new.len(), 7, "{plan:?}");
+    let out = ws.run(&["interview", "--due", "--new-per-day", "3"], "");
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("nothing is due"), "{}", text(&out.stderr));
+}
