@@ -137,7 +137,8 @@ fn stats(f: &ReviewFilter, json_out: bool, ctx: &Context) -> Result<()> {
     p.out(format!("graders  {}", st.graders.iter().map(|(g, n)| format!("{g} {n}")).collect::<Vec<_>>().join(", ")));
     p.out(p.paint(Tone::Bold, "\nBy topic (weakest first)"));
     for t in &st.by_topic {
-        p.out(format!("  {:<16} {:>7}  {} answers", t.topic, ui::score(t.mean), t.answers));
+        let plural = if t.answers == 1 { "" } else { "s" };
+        p.out(format!("  {:<16} {:>7}  {} answer{plural}", t.topic, ui::score(t.mean), t.answers));
     }
     p.out(p.paint(Tone::Bold, "\nWeakest questions"));
     for q in &st.weakest {

@@ -166,3 +166,34 @@ fn due_schedules_answered_questions_and_interview_due_draws_new_ones_within_the_
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("nothing is due"), "{}", text(&out.stderr));
 }
+
+/// What the user sees for the fixture transcripts in `tests/data/transcripts/`, compared with
+/// the files in `expected/` (`VIVA_UPDATE_SNAPSHOTS=1` rewrites them after an intended change).
+#[test]
+fn snapshots_of_review_list_stats_search_and_export_over_fixtures() {
+    let ws = Workspace::new();
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/transcripts");
+    std::fs::create_dir_all(ws.transcripts()).unwrap();
+    for e in std::fs::read_dir(&fixtures).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "json") {
+            std::fs::copy(&p, ws.transcripts().join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    let cases: [(&str, &[&str]); 5] = [
+        ("review.txt", &["review"]),
+        ("stats.txt", &["review", "stats"]),
+        ("search.txt", &["review", "search", "mutex"]),
+        ("export.csv", &["export", "20261113-090000-0001", "--format", "csv"]),
+        ("show.md", &["review", "show", "20261110-090000-0000"]),
+    ];
+    for (file, args) in cases {
+        let (stdout, _) = ok(&ws.run(args, ""));
+        let expected = fixtures.join("expected").join(file);
+        if std::env::var_os("VIVA_UPDATE_SNAPSHOTS").is_some() {
+            std::fs::write(&expected, &stdout).unwrap();
+        }
+        let want = std::fs::read_to_string(&expected).unwrap_or_default();
+        assert_eq!(stdout, want, "`viva {}` differs from {}", args.join(" "), expected.display());
+    }
+}
