@@ -148,42 +148,95 @@ pub fn markdown(t: &Transcript) -> String {
     }
     for (n, item) in t.items.iter().enumerate() {
         md.push_str(&format!("\n## {}. {}\n\n", n + 1, item.question));
-        md.push_str(&format!(
-            "`{}` · {} · {} · {} · {}\n\n",
-            item.question_id,
-            item.topic,
-            item.difficulty,
-            ui::duration(item.seconds),
-            status_text(item)
-        ));
-        let flags = item_flags(item);
-        if !flags.is_empty() {
-            md.push_str(&format!("Flags: {}\n\n", flags.join(", ")));
-        }
-        md.push_str("### Answer\n\n");
-        if item.answer.trim().is_empty() {
-            md.push_str("_(no answer)_\n");
-        } else {
-            md.push_str(&item.answer.lines().map(|l| format!("> {l}")).collect::<Vec<_>>().join("\n"));
-            md.push('\n');
-        }
-        if !item.grade.criteria.is_empty() {
-            md.push_str("\n| criterion | score | feedback |\n|---|---|---|\n");
-            for c in &item.grade.criteria {
-                md.push_str(&format!("| {} | {}/{} | {} |\n", c.id, c.score, c.max, c.feedback.replace('|', "\\|")));
-            }
-        }
-        for c in &item.grade.covered {
-            md.push_str(&format!("\n- ✓ {} — “{}”", c.point, c.evidence));
-        }
-        for m in &item.grade.missed {
-            md.push_str(&format!("\n- ✗ {m}"));
-        }
-        if !item.grade.feedback.is_empty() {
-            md.push_str(&format!("\n\n{}\n", item.grade.feedback));
-        } else {
-            md.push('\n');
+        item_markdown(&mut md, item);
+        for (k, f) in item.followups.iter().enumerate() {
+            md.push_str(&format!("\n### Follow-up {}.{}: {}\n\n", n + 1, k + 1, f.question));
+            item_markdown(&mut md, f);
         }
     }
     md
+}
+
+/// One answer (or follow-up) as Markdown: meta line, flags, answer, criteria, key points, feedback.
+fn item_markdown(md: &mut String, item: &Item) {
+    md.push_str(&format!(
+        "`{}` · {} · {} · {} · {}\n\n",
+        item.question_id,
+        item.topic,
+        item.difficulty,
+        ui::duration(item.seconds),
+        status_text(item)
+    ));
+    let flags = item_flags(item);
+    if !flags.is_empty() {
+        md.push_str(&format!("Flags: {}\n\n", flags.join(", ")));
+    }
+    md.push_str("### Answer\n\n");
+    if item.answer.trim().is_empty() {
+        md.push_str("_(no answer)_\n");
+    } else {
+        md.push_str(&item.answer.lines().map(|l| format!("> {l}")).collect::<Vec<_>>().join("\n"));
+        md.push('\n');
+    }
+    if !item.grade.criteria.is_empty() {
+        md.push_str("\n| criterion | score | feedback |\n|---|---|---|\n");
+        for c in &item.grade.criteria {
+            md.push_str(&format!("| {} | {}/{} | {} |\n", c.id, c.score, c.max, c.feedback.replace('|', "\\|")));
+        }
+    }
+    for c in &item.grade.covered {
+        md.push_str(&format!("\n- ✓ {} — “{}”", c.point, c.evidence));
+    }
+    for m in &item.grade.missed {
+        md.push_str(&format!("\n- ✗ {m}"));
+    }
+    if !item.grade.feedback.is_empty() {
+        md.push_str(&format!("\n\n{}\n", item.grade.feedback));
+    } else {
+        md.push('\n');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grader::{Grade, GraderInfo};
+
+    #[test]
+    fn follow_ups_are_rendered_under_their_question() {
+        let q = crate::bank::Question {
+            id: "concurrency/gil".into(),
+            topic: "concurrency".into(),
+            difficulty: crate::bank::Difficulty::Hard,
+            difficulty_origin: Default::default(),
+            question: "What is the GIL?".into(),
+            code: None,
+            answer: None,
+            key_points: vec![],
+            section: None,
+            source: crate::bank::Source { file: "f".into(), line: 1 },
+            variants: vec![],
+        };
+        let info = GraderInfo { kind: "offline".into(), model: None, version: "1".into() };
+        let mut item = Item::new(&q, "A mutex.".into(), Grade::pending(info.clone(), "x"));
+        let mut follow = Item::new(&q, "They release it.".into(), Grade::pending(info, "x"));
+        follow.question = "What about C extensions?".into();
+        item.followups.push(follow);
+        let settings = crate::transcript::SessionSettings {
+            count: 1,
+            topics: vec![],
+            difficulty: None,
+            per_question_seconds: None,
+            total_seconds: None,
+            hard_stop: true,
+            seed: 1,
+            grader: "offline".into(),
+        };
+        let mut t = Transcript::new("t".into(), "interview", settings, vec![q.id.clone()]);
+        t.items.push(item);
+        let md = markdown(&t);
+        let main = md.find("## 1. What is the GIL?").unwrap();
+        let follow = md.find("### Follow-up 1.1: What about C extensions?").unwrap();
+        assert!(main < follow && md[follow..].contains("> They release it."), "{md}");
+    }
 }
