@@ -145,3 +145,21 @@ impl Question {
         topic(&self.topic).map(|t| t.title).unwrap_or(&self.topic)
     }
 }
+
+/// A minimal question for tests in other modules.
+#[cfg(test)]
+pub(crate) fn sample_question(id: &str, question: &str) -> Question {
+    Question {
+        id: id.into(),
+        topic: id.split('/').next().unwrap_or("core-python").into(),
+        difficulty: Difficulty::Medium,
+        difficulty_origin: DifficultyOrigin::Estimated,
+        question: question.into(),
+        code: None,
+        answer: None,
+        key_points: vec![],
+        section: None,
+        source: Source { file: "test.md".into(), line: 1 },
+        variants: vec![],
+    }
+}

@@ -100,19 +100,7 @@ mod tests {
 
     fn answered(id: &str, score: f64, at: DateTime<Utc>) -> Item {
         let mut i = crate::transcript::Item::new(
-            &crate::bank::Question {
-                id: id.into(),
-                topic: "concurrency".into(),
-                difficulty: crate::bank::Difficulty::Medium,
-                difficulty_origin: Default::default(),
-                question: "Q?".into(),
-                code: None,
-                answer: None,
-                key_points: vec![],
-                section: None,
-                source: crate::bank::Source { file: "f".into(), line: 1 },
-                variants: vec![],
-            },
+            &crate::bank::sample_question(id, "Q?"),
             "an answer".into(),
             crate::grader::Grade::pending(
                 crate::grader::GraderInfo { kind: "offline".into(), model: None, version: "1".into() },

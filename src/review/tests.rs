@@ -3,7 +3,7 @@ use chrono::TimeZone;
 use super::*;
 use crate::bank::Difficulty;
 use crate::grader::{Grade, GradeStatus, GraderInfo};
-use crate::transcript::{Item, SessionSettings};
+use crate::transcript::Item;
 
 fn item(id: &str, topic: &str, score: Option<f64>, answer: &str, timed_out: bool) -> Item {
     let at = Utc.with_ymd_and_hms(2026, 11, 1, 10, 0, 0).unwrap();
@@ -36,16 +36,7 @@ fn item(id: &str, topic: &str, score: Option<f64>, answer: &str, timed_out: bool
 }
 
 pub fn transcript(id: &str, day: u32, grader: &str, items: Vec<Item>) -> Transcript {
-    let settings = SessionSettings {
-        count: items.len(),
-        topics: vec![],
-        difficulty: None,
-        per_question_seconds: None,
-        total_seconds: None,
-        hard_stop: true,
-        seed: 1,
-        grader: grader.into(),
-    };
+    let settings = crate::transcript::sample_settings(items.len(), grader);
     let mut t =
         Transcript::new(id.into(), "interview", settings, items.iter().map(|i| i.question_id.clone()).collect());
     t.started_at = Utc.with_ymd_and_hms(2026, 11, day, 9, 0, 0).unwrap();

@@ -125,3 +125,18 @@ pub fn new_id(now: DateTime<Utc>) -> String {
     let nanos = now.timestamp_subsec_nanos();
     format!("{}-{:03}{:x}", now.format("%Y%m%d-%H%M%S"), nanos / 1_000_000, (nanos / 62_500) % 16)
 }
+
+/// Settings for tests in other modules: untimed, one seed, the given grader.
+#[cfg(test)]
+pub(crate) fn sample_settings(count: usize, grader: &str) -> SessionSettings {
+    SessionSettings {
+        count,
+        topics: vec![],
+        difficulty: None,
+        per_question_seconds: None,
+        total_seconds: None,
+        hard_stop: true,
+        seed: 1,
+        grader: grader.into(),
+    }
+}

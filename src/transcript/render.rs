@@ -204,34 +204,13 @@ mod tests {
 
     #[test]
     fn follow_ups_are_rendered_under_their_question() {
-        let q = crate::bank::Question {
-            id: "concurrency/gil".into(),
-            topic: "concurrency".into(),
-            difficulty: crate::bank::Difficulty::Hard,
-            difficulty_origin: Default::default(),
-            question: "What is the GIL?".into(),
-            code: None,
-            answer: None,
-            key_points: vec![],
-            section: None,
-            source: crate::bank::Source { file: "f".into(), line: 1 },
-            variants: vec![],
-        };
+        let q = crate::bank::sample_question("concurrency/gil", "What is the GIL?");
         let info = GraderInfo { kind: "offline".into(), model: None, version: "1".into() };
         let mut item = Item::new(&q, "A mutex.".into(), Grade::pending(info.clone(), "x"));
         let mut follow = Item::new(&q, "They release it.".into(), Grade::pending(info, "x"));
         follow.question = "What about C extensions?".into();
         item.followups.push(follow);
-        let settings = crate::transcript::SessionSettings {
-            count: 1,
-            topics: vec![],
-            difficulty: None,
-            per_question_seconds: None,
-            total_seconds: None,
-            hard_stop: true,
-            seed: 1,
-            grader: "offline".into(),
-        };
+        let settings = crate::transcript::sample_settings(1, "offline");
         let mut t = Transcript::new("t".into(), "interview", settings, vec![q.id.clone()]);
         t.items.push(item);
         let md = markdown(&t);
