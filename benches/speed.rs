@@ -217,6 +217,7 @@ fn history_figures(bin: &Path, questions: &[viva::bank::Question], grader: &viva
                 hard_stop: true,
                 seed: i as u64,
                 grader: "offline".into(),
+                followups: 0,
             };
             let picked: Vec<&viva::bank::Question> =
                 (0..3).map(|k| gradeable[(i * 7 + k * 13) % gradeable.len()]).collect();

@@ -120,6 +120,10 @@ pub struct InterviewArgs {
     /// else offline).
     #[arg(long, value_enum)]
     pub grader: Option<GraderKind>,
+    /// Follow-up questions after each answer that missed key points (at most 3; default 1 on a
+    /// terminal, 0 when answers come from a pipe, so scripts get exactly the questions they answer).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=3))]
+    pub followups: Option<u8>,
     /// Questions due for review first (most overdue first), then new ones, at most
     /// `--new-per-day` new questions a day.
     #[arg(long)]

@@ -77,6 +77,7 @@ pub fn run(args: InterviewArgs, ctx: &Context) -> Result<()> {
         hard_stop: !args.no_hard_stop,
         seed,
         grader: grader_name(grader_kind(args.grader, ctx)?).to_string(),
+        followups: usize::from(args.followups.unwrap_or(u8::from(std::io::stdin().is_terminal()))),
     };
     let kind = grader_kind(args.grader, ctx)?;
     let grader = make_grader(kind, &bank.questions, ctx)?;
@@ -179,6 +180,12 @@ fn run_session(
         hard_stop: s.hard_stop,
         start_at,
         already_used: Duration::from_secs_f64(used),
+        followups: s.followups,
+        // Half a question's time, at least a minute.
+        followup_budget: s
+            .per_question_seconds
+            .as_ref()
+            .map(|b| Duration::from_secs((b.iter().sum::<u64>() / b.len().max(1) as u64 / 2).max(60))),
     };
     let source: Box<dyn Source> = if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
         let history = store.dir().parent().map(|d| d.join(".viva_history"));
@@ -191,6 +198,10 @@ fn run_session(
     };
     let session = Session {
         engine: Engine::new(plan),
+        grader: grader.clone(),
+        awaiting: None,
+        followup: None,
+        last_missed: Default::default(),
         questions,
         transcript,
         store,

@@ -5,6 +5,7 @@
 //! endpoint. A grader never loses an answer: when it cannot grade it returns a `pending` or
 //! `failed` grade with the reason instead of an error.
 
+pub mod followup;
 pub mod llm;
 pub mod offline;
 pub mod prompt;

@@ -92,8 +92,26 @@ impl GradingQueue {
 }
 
 /// Everything a session run needs.
+/// Where an answer sits in the transcript: a main item, or one of its follow-ups.
+#[derive(Debug, Clone, Copy)]
+pub struct Spot {
+    item: usize,
+    followup: Option<usize>,
+}
+
+/// The reason a grade is pending while it is being made.
+const GRADING: &str = "grading in progress";
+
 pub struct Session<'a> {
     pub engine: Engine,
+    /// The grader, for the grades the follow-up rule needs at once.
+    pub grader: Arc<dyn Grader>,
+    /// The answer waiting for its grade, and the question it is graded as.
+    pub awaiting: Option<(Spot, Question)>,
+    /// The follow-up being asked (graded as this question).
+    pub followup: Option<Question>,
+    /// Missed key points and the answer of the last graded answer, for the next follow-up.
+    pub last_missed: (Vec<String>, String),
     /// The questions of the plan, in plan order.
     pub questions: Vec<Question>,
     pub transcript: Transcript,
@@ -136,24 +154,63 @@ impl Session<'_> {
                         queue.extend(self.engine.handle(Event::TimedOut { now, text }));
                     }
                     Effect::Record(outcome) => {
-                        let q = &self.questions[outcome.index];
-                        let grader_info = crate::grader::GraderInfo {
-                            kind: self.transcript.settings.grader.clone(),
-                            model: None,
-                            version: String::new(),
+                        let q = match outcome.followup {
+                            Some(_) => self.followup.clone().unwrap_or_else(|| self.questions[outcome.index].clone()),
+                            None => self.questions[outcome.index].clone(),
                         };
-                        let mut item =
-                            Item::new(q, outcome.answer.clone(), Grade::pending(grader_info, "grading in progress"));
+                        let pending = Grade::pending(self.grading.info().clone(), GRADING);
+                        let mut item = Item::new(&q, outcome.answer.clone(), pending);
                         item.started_at = at(outcome.started);
                         item.answered_at = at(outcome.ended);
                         item.seconds = outcome.seconds;
                         item.timed_out = outcome.timed_out;
                         item.skipped = outcome.skipped;
-                        self.transcript.items.push(item);
+                        let spot = match outcome.followup {
+                            None => {
+                                self.transcript.items.push(item);
+                                Spot { item: self.transcript.items.len() - 1, followup: None }
+                            }
+                            Some(_) => {
+                                let parent = self.transcript.items.len().saturating_sub(1);
+                                match self.transcript.items.get_mut(parent) {
+                                    Some(p) => {
+                                        p.followups.push(item);
+                                        Spot { item: parent, followup: Some(p.followups.len() - 1) }
+                                    }
+                                    None => continue,
+                                }
+                            }
+                        };
                         // On disk before grading starts.
                         self.store.save(&self.transcript)?;
-                        let index = self.transcript.items.len() - 1;
-                        self.grading.submit(index, q, &outcome.answer);
+                        if self.engine.plan().followups > 0 && !outcome.skipped {
+                            // The follow-up rule needs the grade now (NeedGrade follows).
+                            self.awaiting = Some((spot, q));
+                        } else if spot.followup.is_none() {
+                            self.grading.submit(spot.item, &q, &outcome.answer);
+                        } else {
+                            self.grade_now(spot, &q)?;
+                        }
+                    }
+                    Effect::NeedGrade { .. } => {
+                        let missed = match self.awaiting.take() {
+                            Some((spot, q)) => {
+                                let grade = self.grade_now(spot, &q)?;
+                                let answer = self.item(spot).map(|i| i.answer.clone()).unwrap_or_default();
+                                self.last_missed = (grade.missed.clone(), answer);
+                                grade.missed.len()
+                            }
+                            None => 0,
+                        };
+                        queue.extend(self.engine.handle(Event::Graded { now: origin.elapsed(), missed }));
+                    }
+                    Effect::AskFollowUp { index, number, budget } => {
+                        current = Some(index);
+                        announced = None;
+                        let (missed, answer) = self.last_missed.clone();
+                        self.followup =
+                            crate::grader::followup::offline(&self.questions[index], &missed, &answer, number);
+                        self.ask_followup(number, budget);
                     }
                     Effect::ShowTime { question, total } => {
                         let show = |d: Option<Duration>| {
@@ -286,6 +343,39 @@ impl Session<'_> {
         })
     }
 
+    fn item(&self, spot: Spot) -> Option<&Item> {
+        let item = self.transcript.items.get(spot.item)?;
+        match spot.followup {
+            Some(f) => item.followups.get(f),
+            None => Some(item),
+        }
+    }
+
+    /// Grades an answer now (not in the background) and saves the grade.
+    fn grade_now(&mut self, spot: Spot, q: &Question) -> Result<Grade> {
+        let answer = self.item(spot).map(|i| i.answer.clone()).unwrap_or_default();
+        let grade = self.grader.grade(q, &answer);
+        let slot = match (self.transcript.items.get_mut(spot.item), spot.followup) {
+            (Some(item), Some(f)) => item.followups.get_mut(f),
+            (Some(item), None) => Some(item),
+            (None, _) => None,
+        };
+        if let Some(item) = slot {
+            item.grade = grade.clone();
+        }
+        self.store.save(&self.transcript)?;
+        Ok(grade)
+    }
+
+    fn ask_followup(&mut self, number: usize, budget: Option<Duration>) {
+        let p = self.printer;
+        let time = budget.map_or("untimed".to_string(), |b| ui::duration(b.as_secs_f64()));
+        let text = self.followup.as_ref().map_or("Can you go deeper on that?".to_string(), |q| q.question.clone());
+        self.source.print("");
+        self.source.print(&p.paint(Tone::Accent, &format!("Follow-up {number} · {time}")));
+        self.source.print(&p.paint(Tone::Bold, &ui::wrap(&text, 78, "")));
+    }
+
     fn ask(&mut self, index: usize, of: usize, budget: Option<Duration>) {
         let q = &self.questions[index];
         let p = self.printer;
@@ -332,6 +422,10 @@ impl Session<'_> {
         }
         for (index, grade) in self.grading.drain() {
             self.transcript.items[index].grade = grade;
+        }
+        // Answers recorded when the session ended before their grade was asked for.
+        if let Some((spot, q)) = self.awaiting.take() {
+            self.grade_now(spot, &q)?;
         }
         let complete = self.transcript.items.len() >= self.transcript.plan.len();
         let reason_text = match reason {

@@ -22,12 +22,20 @@ pub struct Engine {
 enum State {
     NotStarted,
     Asking(Current),
+    /// An answer was recorded; the follow-up rule waits for its grade.
+    AwaitingGrade {
+        index: usize,
+        asked: usize,
+        total_deadline: Option<Duration>,
+    },
     Finished,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 struct Current {
     index: usize,
+    /// `Some(n)` while follow-up `n` is being answered.
+    followup: Option<usize>,
     started: Duration,
     deadline: Option<Duration>,
     total_deadline: Option<Duration>,
@@ -112,6 +120,13 @@ impl Engine {
             }
             (State::Asking(_), Event::Command { now, command }) => self.command(now, command),
             (State::Asking(_), Event::InputClosed { .. }) => self.finish(FinishReason::InputClosed),
+            (State::Asking(_), Event::Graded { .. }) => Vec::new(),
+            (State::AwaitingGrade { .. }, Event::Graded { now, missed }) => self.after_grade(now, missed),
+            (State::AwaitingGrade { .. }, Event::InputClosed { .. }) => self.finish(FinishReason::InputClosed),
+            (State::AwaitingGrade { .. }, Event::Command { command: Command::Quit, .. }) => {
+                self.finish(FinishReason::Quit)
+            }
+            (State::AwaitingGrade { .. }, _) => Vec::new(),
         }
     }
 
@@ -165,6 +180,7 @@ impl Engine {
         let deadline = q.budget.map(|b| now + b);
         self.state = State::Asking(Current {
             index,
+            followup: None,
             started: now,
             deadline,
             total_deadline,
@@ -179,6 +195,46 @@ impl Engine {
         vec![Effect::Ask { index, of: self.plan.questions.len(), budget: q.budget }]
     }
 
+    /// Asks follow-up `number` on question `index`, with its own budget.
+    fn ask_followup(
+        &mut self,
+        index: usize,
+        number: usize,
+        now: Duration,
+        total_deadline: Option<Duration>,
+    ) -> Vec<Effect> {
+        let budget = self.plan.followup_budget;
+        self.state = State::Asking(Current {
+            index,
+            followup: Some(number),
+            started: now,
+            deadline: budget.map(|b| now + b),
+            total_deadline,
+            warned: [false; 2],
+            warned_total: false,
+            stopping: false,
+            total_up: false,
+            late_notice: false,
+            paused_since: None,
+            paused_total: Duration::ZERO,
+        });
+        vec![Effect::AskFollowUp { index, number, budget }]
+    }
+
+    /// The follow-up rule, once the last answer's grade is known: ask another when key points
+    /// were missed, the cap is not reached, and the interview has time for one; else move on.
+    fn after_grade(&mut self, now: Duration, missed: usize) -> Vec<Effect> {
+        let State::AwaitingGrade { index, asked, total_deadline } = self.state.clone() else { return Vec::new() };
+        let cap = self.plan.followups.min(super::MAX_FOLLOWUPS);
+        let needed = self.plan.followup_budget.unwrap_or(Duration::from_secs(60));
+        let time_left = total_deadline.is_none_or(|d| d.saturating_sub(now) >= needed);
+        if missed > 0 && asked < cap && time_left {
+            self.ask_followup(index, asked + 1, now, total_deadline)
+        } else {
+            self.ask(index + 1, now, total_deadline)
+        }
+    }
+
     /// Records the current question and moves on.
     fn record(&mut self, now: Duration, answer: String, timed_out: bool, skipped: bool) -> Vec<Effect> {
         let State::Asking(c) = &self.state else {
@@ -186,6 +242,7 @@ impl Engine {
         };
         let spent = now.saturating_sub(c.started).saturating_sub(c.paused_total);
         let outcome = Outcome {
+            followup: c.followup,
             index: c.index,
             answer: answer.trim().to_string(),
             seconds: (spent.as_secs_f64() * 10.0).round() / 10.0,
@@ -194,12 +251,16 @@ impl Engine {
             started: c.started,
             ended: now,
         };
-        let (next, total_deadline, total_up) = (c.index + 1, c.total_deadline, c.total_up);
+        let (index, followup, total_deadline, total_up) = (c.index, c.followup, c.total_deadline, c.total_up);
         let mut effects = vec![Effect::Record(outcome)];
         if total_up || total_deadline.is_some_and(|d| now >= d) {
             effects.extend(self.finish(FinishReason::TotalTimeUp));
+        } else if self.plan.followups > 0 && !skipped {
+            // The follow-up rule needs this answer's grade.
+            self.state = State::AwaitingGrade { index, asked: followup.unwrap_or(0), total_deadline };
+            effects.push(Effect::NeedGrade { index });
         } else {
-            effects.extend(self.ask(next, now, total_deadline));
+            effects.extend(self.ask(index + 1, now, total_deadline));
         }
         effects
     }

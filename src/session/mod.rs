@@ -28,7 +28,14 @@ pub struct Plan {
     pub start_at: usize,
     /// Time already used by earlier answers (when resuming), counted against `total`.
     pub already_used: Duration,
+    /// Follow-ups the interviewer may ask after each main answer (at most 3).
+    pub followups: usize,
+    /// Time for each follow-up; `None` when untimed.
+    pub followup_budget: Option<Duration>,
 }
+
+/// The most follow-ups ever asked on one question.
+pub const MAX_FOLLOWUPS: usize = 3;
 
 /// A command typed inside the session (`/skip`, `/repeat`, ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +64,8 @@ pub enum Event {
     Command { now: Duration, command: Command },
     /// Input ended (EOF, closed terminal): save and end.
     InputClosed { now: Duration },
+    /// Reply to [`Effect::NeedGrade`]: how many key points the answer just recorded missed.
+    Graded { now: Duration, missed: usize },
 }
 
 /// How a question ended.
@@ -72,6 +81,8 @@ pub struct Outcome {
     /// `now` when the question was first shown / when it ended.
     pub started: Duration,
     pub ended: Duration,
+    /// `Some(n)` for the n-th follow-up (1-based) on question `index`.
+    pub followup: Option<usize>,
 }
 
 /// Why the session ended.
@@ -95,6 +106,17 @@ pub enum Effect {
         index: usize,
         of: usize,
         budget: Option<Duration>,
+    },
+    /// Ask follow-up `number` (1-based) on question `index`.
+    AskFollowUp {
+        index: usize,
+        number: usize,
+        budget: Option<Duration>,
+    },
+    /// Grade the answer just recorded now and reply with [`Event::Graded`]: the follow-up
+    /// rule needs it.
+    NeedGrade {
+        index: usize,
     },
     /// Time is running low on the current question (`remaining` left).
     Warn {

@@ -19,6 +19,8 @@ fn plan(budgets: &[Option<u64>], total: Option<u64>, hard_stop: bool) -> Plan {
         hard_stop,
         start_at: 0,
         already_used: Duration::ZERO,
+        followups: 0,
+        followup_budget: None,
     }
 }
 
@@ -72,7 +74,8 @@ fn answers_are_recorded_then_the_next_is_asked_then_it_finishes() {
                 timed_out: false,
                 skipped: false,
                 started: s(0),
-                ended: s(30)
+                ended: s(30),
+                followup: None,
             }),
             Effect::Ask { index: 1, of: 2, budget: Some(s(240)) },
         ]
@@ -251,4 +254,77 @@ fn a_stray_timed_out_without_a_hard_stop_and_no_text_is_ignored() {
     let mut e = started(plan(&[Some(100)], None, true));
     assert_eq!(e.handle(Event::TimedOut { now: s(5), text: String::new() }), vec![]);
     assert_eq!(e.current(), Some(0));
+}
+
+fn with_followups(n: usize) -> Engine {
+    let mut p = plan(&[Some(240), Some(240)], Some(600), true);
+    p.followups = n;
+    p.followup_budget = Some(s(90));
+    started(p)
+}
+
+#[test]
+fn an_answer_that_missed_points_gets_a_follow_up_with_its_own_budget() {
+    let mut e = with_followups(1);
+    let fx = answer(&mut e, 30, "partial");
+    assert_eq!(fx.last(), Some(&Effect::NeedGrade { index: 0 }));
+    assert_eq!(tick(&mut e, 31), vec![], "the clock waits for the grade");
+    assert_eq!(
+        e.handle(Event::Graded { now: s(31), missed: 2 }),
+        vec![Effect::AskFollowUp { index: 0, number: 1, budget: Some(s(90)) }]
+    );
+    assert_eq!(e.time_left(s(31)).0, Some(s(90)));
+    let fx = answer(&mut e, 50, "deeper");
+    assert_eq!(recorded(&fx)[0].followup, Some(1));
+    assert_eq!(recorded(&fx)[0].seconds, 19.0);
+    // The cap (1) is reached: the next main question comes whatever the grade.
+    assert_eq!(
+        e.handle(Event::Graded { now: s(51), missed: 1 }),
+        vec![Effect::Ask { index: 1, of: 2, budget: Some(s(240)) }]
+    );
+}
+
+#[test]
+fn a_complete_answer_or_no_time_left_gets_no_follow_up() {
+    let mut e = with_followups(3);
+    answer(&mut e, 30, "complete");
+    assert_eq!(
+        e.handle(Event::Graded { now: s(30), missed: 0 }),
+        vec![Effect::Ask { index: 1, of: 2, budget: Some(s(240)) }]
+    );
+    answer(&mut e, 560, "late in the interview");
+    // 40 s left in the interview, a follow-up needs 90.
+    assert_eq!(e.handle(Event::Graded { now: s(560), missed: 3 }), vec![Effect::Finish(FinishReason::Completed)]);
+}
+
+#[test]
+fn follow_ups_stop_at_the_cap_and_obey_the_hard_stop() {
+    let mut p = plan(&[None], None, true);
+    p.followups = 9; // more than the hard cap of 3
+    p.followup_budget = Some(s(60));
+    let mut e = started(p);
+    answer(&mut e, 1, "a");
+    let mut asked = 0;
+    loop {
+        let fx = e.handle(Event::Graded { now: s(2), missed: 1 });
+        match fx.as_slice() {
+            [Effect::AskFollowUp { number, .. }] => {
+                asked += 1;
+                assert_eq!(*number, asked);
+                // The follow-up's own deadline hard-stops it.
+                assert_eq!(tick(&mut e, 2 + 60), vec![Effect::HardStop { index: 0 }]);
+                let fx = e.handle(Event::TimedOut { now: s(62), text: "cut".into() });
+                assert!(recorded(&fx)[0].timed_out);
+            }
+            [Effect::Finish(FinishReason::Completed)] => break,
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(asked, MAX_FOLLOWUPS);
+}
+
+#[test]
+fn a_skipped_question_gets_no_follow_up() {
+    let mut e = with_followups(1);
+    assert_eq!(cmd(&mut e, 5, Command::Skip).last(), Some(&Effect::Ask { index: 1, of: 2, budget: Some(s(240)) }));
 }

@@ -30,6 +30,9 @@ pub struct SessionSettings {
     pub hard_stop: bool,
     pub seed: u64,
     pub grader: String,
+    /// Follow-ups the interviewer may ask after each main answer.
+    #[serde(default)]
+    pub followups: usize,
 }
 
 /// One answered (or skipped, or timed-out) question.
@@ -138,5 +141,6 @@ pub(crate) fn sample_settings(count: usize, grader: &str) -> SessionSettings {
         hard_stop: true,
         seed: 1,
         grader: grader.into(),
+        followups: 0,
     }
 }

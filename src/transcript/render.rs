@@ -106,6 +106,16 @@ pub fn report(t: &Transcript, p: &Printer) -> String {
         if let Some(reason) = &item.grade.reason {
             out.push(p.paint_err(Tone::Dim, &format!("   ({reason})")));
         }
+        for (k, f) in item.followups.iter().enumerate() {
+            let first_line = ui::wrap(&f.question, 60, "").lines().next().unwrap_or_default().to_string();
+            out.push(format!("   ↳ follow-up {}: {}  {}", k + 1, status_text(f), p.paint_err(Tone::Dim, &first_line)));
+            for c in &f.grade.covered {
+                out.push(ui::wrap(&format!("✓ {}", c.point), 76, "     "));
+            }
+            for m in &f.grade.missed {
+                out.push(p.paint_err(Tone::Warn, &ui::wrap(&format!("✗ {m}"), 76, "     ")));
+            }
+        }
     }
     out.push(rule);
     match t.score() {

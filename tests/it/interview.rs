@@ -173,3 +173,35 @@ fn an_answer_typed_while_paused_is_kept_not_lost() {
     let item = &ws.transcripts_json()[0]["items"][0];
     assert_eq!(item["answer"], "my answer typed while paused\nand its second line");
 }
+
+#[test]
+fn follow_ups_probe_missed_key_points_and_nest_under_their_question() {
+    let ws = Workspace::new();
+    let script = "The GIL is a mutex.\n.\nIt is released while a thread waits on blocking I/O, so other threads run.\n.\nsecond question answer\n.\nanother follow-up answer\n.\n";
+    let out = ws.run(&["interview", "--count", "2", "--no-timer", "--seed", "8", "--followups", "1"], script);
+    let (stdout, _) = ok(&out);
+    assert!(stdout.contains("Follow-up 1 · untimed"), "{stdout}");
+    let t = &ws.transcripts_json()[0];
+    assert_eq!(t["settings"]["followups"], 1);
+    let first = &t["items"][0];
+    let follow = &first["followups"][0];
+    assert_eq!(follow["answer"], "It is released while a thread waits on blocking I/O, so other threads run.");
+    assert_eq!(follow["grade"]["status"], "graded");
+    // The follow-up probes exactly one key point the first answer missed.
+    let probed = follow["grade"]["covered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(follow["grade"]["missed"].as_array().unwrap())
+        .map(|p| p.get("point").and_then(|x| x.as_str()).or(p.as_str()).unwrap().to_string())
+        .collect::<Vec<_>>();
+    assert_eq!(probed.len(), 1, "{follow}");
+    let missed_first: Vec<&str> =
+        first["grade"]["missed"].as_array().unwrap().iter().map(|m| m.as_str().unwrap()).collect();
+    assert!(missed_first.contains(&probed[0].as_str()), "{probed:?} not in {missed_first:?}");
+    assert!(!follow["question"].as_str().unwrap().contains(&probed[0]), "the follow-up never states the point");
+    // The Markdown shows the chain.
+    let id = t["id"].as_str().unwrap();
+    let md = std::fs::read_to_string(ws.transcripts().join(format!("{id}.md"))).unwrap();
+    assert!(md.contains("### Follow-up 1.1:"), "{md}");
+}

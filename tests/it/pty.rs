@@ -6,7 +6,7 @@ use crate::util::Workspace;
 #[test]
 fn pty_answers_commands_and_a_hard_stop_mid_line() {
     let ws = Workspace::new();
-    let mut cmd = ws.cmd(&["interview", "--count", "2", "--per-question", "4", "--seed", "21"]);
+    let mut cmd = ws.cmd(&["interview", "--count", "2", "--per-question", "4", "--seed", "21", "--followups", "0"]);
     cmd.env("TERM", "xterm");
     let mut p = rexpect::session::spawn_command(cmd, Some(20_000)).expect("spawn in a pty");
     p.exp_string("Question 1 of 2").unwrap();

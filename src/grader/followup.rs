@@ -1,0 +1,58 @@
+//! Follow-up questions built offline from what an answer missed: the interviewer probes one
+//! missed key point without giving it away — it names the subject, not the claim.
+
+use crate::bank::Question;
+use crate::words;
+
+/// A follow-up: the question to ask and the bank question it is graded as (the probed key
+/// point is its only key point; the reference answer stays the parent's).
+pub fn offline(parent: &Question, missed: &[String], answer: &str, number: usize) -> Option<Question> {
+    let point = missed.first()?;
+    let said = words::content(answer);
+    let asked = words::topic_words(&parent.question);
+    let mut cues: Vec<String> = Vec::new();
+    for (token, stem) in words::tokens(point).iter().map(|t| (t.clone(), words::stem(t))) {
+        let useful = token.len() > 2
+            && !words::is_stopword(&token)
+            && !words::FILLER.contains(&token.as_str())
+            && !said.contains(&stem)
+            && !asked.contains(&stem)
+            && !cues.iter().any(|c| words::stem(c) == stem);
+        if useful {
+            cues.push(token);
+        }
+        if cues.len() == 2 {
+            break;
+        }
+    }
+    let subject = match cues.as_slice() {
+        [] => "the part you have not covered yet".to_string(),
+        [one] => format!("“{one}”"),
+        [a, b, ..] => format!("“{a}” and “{b}”"),
+    };
+    let opener = ["Let's go one level deeper.", "One more on this.", "Last one on this topic."][(number - 1).min(2)];
+    let text = format!("{opener} Where do {subject} come into it? Explain how, with an example if you can.");
+    let mut q = parent.clone();
+    q.question = text;
+    q.code = None;
+    q.key_points = vec![point.clone()];
+    q.variants = Vec::new();
+    Some(q)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_follow_up_probes_a_missed_point_without_stating_it() {
+        let mut parent = crate::bank::sample_question("concurrency/gil", "What is the GIL?");
+        parent.key_points = vec!["The GIL is released during blocking I/O, so I/O-bound threads benefit".into()];
+        let q = offline(&parent, &parent.key_points, "The GIL is a mutex around bytecode execution.", 1).unwrap();
+        assert_eq!(q.key_points, parent.key_points);
+        assert!(q.question.starts_with("Let's go one level deeper."), "{}", q.question);
+        assert!(q.question.contains("Where do “released” and “blocking” come into it?"), "{}", q.question);
+        assert!(!q.question.contains("I/O-bound threads benefit"), "never gives the point away");
+        assert!(offline(&parent, &[], "x", 1).is_none());
+    }
+}
