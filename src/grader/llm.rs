@@ -23,7 +23,7 @@ use std::sync::Mutex;
 use serde_json::{Value, json};
 
 use super::offline::OfflineGrader;
-use super::prompt::{GradeContext, Prompts};
+use super::prompt::{FollowUpContext, GradeContext, Prompts};
 use super::{Grade, GradeStatus, Grader, GraderInfo, Provenance, tokens};
 use crate::bank::Question;
 use client::{CallError, Client};
@@ -247,6 +247,60 @@ impl Grader for LlmGrader {
 
     fn grade(&self, question: &Question, answer: &str) -> Grade {
         self.grade_streaming(question, answer, None)
+    }
+
+    /// Asks the model for the follow-up's wording; the probed points must be missed key points
+    /// and the question must not state them. Any failure falls back to the offline follow-up,
+    /// so the session always goes on.
+    fn followup(&self, parent: &Question, answer: &str, missed: &[String], number: usize) -> Option<Question> {
+        let offline = super::followup::offline(parent, missed, answer, number)?;
+        let marker = marker();
+        let ctx = FollowUpContext {
+            question: &parent.question,
+            reference: parent.answer.as_deref().unwrap_or_default(),
+            missed,
+            marker: &marker,
+            answer,
+        };
+        let Ok(user) = self.prompts.render_followup(&ctx) else { return Some(offline) };
+        let s = self.client.settings();
+        let schema = json!({
+            "type": "object", "additionalProperties": false, "required": ["question", "probes"],
+            "properties": {
+                "question": {"type": "string", "maxLength": 300},
+                "probes": {"type": "array", "minItems": 1, "maxItems": 2, "items": {"type": "string", "maxLength": 200}}
+            }
+        });
+        let mut body = json!({"model": s.model, "temperature": s.temperature, "max_tokens": 300,
+            "messages": [{"role": "user", "content": user}]});
+        match self.level() {
+            Level::JsonSchema => {
+                body["response_format"] = json!({"type": "json_schema", "json_schema": {"name": "followup", "strict": true, "schema": schema}});
+            }
+            Level::JsonObject => body["response_format"] = json!({"type": "json_object"}),
+            Level::Prompted => {}
+        }
+        let Ok(reply) = self.client.chat(&body) else { return Some(offline) };
+        let Some(v) = reply::extract_json(&reply.content) else { return Some(offline) };
+        let text = v["question"].as_str().unwrap_or_default().trim().to_string();
+        let norm = |x: &str| x.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+        let probes: Vec<String> = v["probes"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|p| p.as_str())
+                    .filter_map(|p| missed.iter().find(|m| norm(m) == norm(p)).cloned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let gives_away = probes.iter().any(|p| norm(&text).contains(&norm(p)));
+        if text.len() < 10 || probes.is_empty() || gives_away {
+            return Some(offline);
+        }
+        let mut q = offline;
+        q.question = text;
+        q.key_points = probes;
+        Some(q)
     }
 }
 

@@ -132,4 +132,10 @@ pub trait Grader: Send + Sync {
     /// Grades `answer` to `question`. Never panics; returns a pending/failed grade with a
     /// reason when it cannot grade.
     fn grade(&self, question: &Question, answer: &str) -> Grade;
+
+    /// A follow-up question probing one of `missed` (graded as the returned question, whose
+    /// key points are the probed ones). `None` when there is nothing to probe.
+    fn followup(&self, parent: &Question, answer: &str, missed: &[String], number: usize) -> Option<Question> {
+        followup::offline(parent, missed, answer, number)
+    }
 }

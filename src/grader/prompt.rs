@@ -11,6 +11,7 @@ const SYSTEM: &str = include_str!("../../prompts/grade.system.md");
 const USER: &str = include_str!("../../prompts/grade.user.md");
 const REPAIR: &str = include_str!("../../prompts/repair.md");
 const RUBRIC: &str = include_str!("../../prompts/rubric.toml");
+const FOLLOWUP: &str = include_str!("../../prompts/followup.md");
 
 /// One rubric criterion.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,6 +44,7 @@ pub struct Prompts {
     pub system: String,
     pub user: String,
     pub repair: String,
+    pub followup: String,
     pub criteria: Vec<Criterion>,
     /// First 12 hex digits of SHA-256 over the three templates.
     pub prompt_hash: String,
@@ -72,6 +74,7 @@ impl Prompts {
         let (system, _) = read("grade.system.md", SYSTEM)?;
         let (user, user_name) = read("grade.user.md", USER)?;
         let (repair, _) = read("repair.md", REPAIR)?;
+        let (followup, _) = read("followup.md", FOLLOWUP)?;
         let (rubric, rubric_name) = read("rubric.toml", RUBRIC)?;
         let criteria = toml::from_str::<RubricFile>(&rubric)
             .map_err(|e| PromptError::Rubric { name: rubric_name.clone(), message: e.to_string() })?
@@ -87,11 +90,12 @@ impl Prompts {
         env.add_template("user", &user)
             .map_err(|e| PromptError::Template { name: user_name, message: e.to_string() })?;
         Ok(Prompts {
-            prompt_hash: hash(&[&system, &user, &repair]),
+            prompt_hash: hash(&[&system, &user, &repair, &followup]),
             rubric_hash: hash(&[&rubric]),
             system,
             user,
             repair,
+            followup,
             criteria,
         })
     }
@@ -103,11 +107,28 @@ impl Prompts {
             .map_err(|e| PromptError::Template { name: "grade.user.md".into(), message: e.to_string() })
     }
 
+    /// The follow-up question request.
+    pub fn render_followup(&self, ctx: &FollowUpContext) -> Result<String, PromptError> {
+        let env = minijinja::Environment::new();
+        env.render_str(&self.followup, minijinja::Value::from(minijinja::value::Serde(ctx)))
+            .map_err(|e| PromptError::Template { name: "followup.md".into(), message: e.to_string() })
+    }
+
     /// The follow-up message asking for a corrected reply.
     pub fn render_repair(&self, problem: &str) -> String {
         let env = minijinja::Environment::new();
         env.render_str(&self.repair, minijinja::context! { problem => problem }).unwrap_or_else(|_| self.repair.clone())
     }
+}
+
+/// What the follow-up template sees.
+#[derive(Debug, Serialize)]
+pub struct FollowUpContext<'a> {
+    pub question: &'a str,
+    pub reference: &'a str,
+    pub missed: &'a [String],
+    pub marker: &'a str,
+    pub answer: &'a str,
 }
 
 /// What the user template sees.

@@ -208,8 +208,7 @@ impl Session<'_> {
                         current = Some(index);
                         announced = None;
                         let (missed, answer) = self.last_missed.clone();
-                        self.followup =
-                            crate::grader::followup::offline(&self.questions[index], &missed, &answer, number);
+                        self.followup = self.grader.followup(&self.questions[index], &answer, &missed, number);
                         self.ask_followup(number, budget);
                     }
                     Effect::ShowTime { question, total } => {

@@ -562,3 +562,50 @@ fn regrade_pending_completes_what_failed_and_a_rerun_continues() {
     let (stdout, _) = success(&ws.run(&["regrade", id, "--grader", "offline"], ""));
     assert!(stdout.contains("drift: 1 regraded"), "{stdout}");
 }
+
+#[test]
+fn llm_follow_ups_are_validated_and_fall_back_offline_on_any_fault() {
+    let b = bank();
+    let q = b.iter().find(|q| q.id == GIL).unwrap();
+    let missed = q.key_points[1..].to_vec();
+    let probe = missed[0].clone();
+    let p2 = probe.clone();
+    let fake = FakeLlm::start(move |_, r| {
+        let body = r.json();
+        assert_eq!(body["response_format"]["json_schema"]["name"], "followup");
+        let user = body["messages"][0]["content"].as_str().unwrap().to_string();
+        assert!(user.contains("## Key points the answer missed") && user.contains(&p2));
+        ok(completion(
+            &serde_json::json!({"question": "What changes when the thread is waiting on the network?", "probes": [p2]})
+                .to_string(),
+            "stop",
+        ))
+    });
+    let (g, _) = grader_with(settings(&fake.url));
+    let f = g.followup(q, ANSWER, &missed, 1).unwrap();
+    assert_eq!(f.question, "What changes when the thread is waiting on the network?");
+    assert_eq!(f.key_points, [probe.clone()]);
+
+    // A reply that states the point, a probe that is not a missed point, or a server error:
+    // the offline follow-up is used instead, and the session goes on.
+    let p3 = probe.clone();
+    let bad = FakeLlm::start(move |n, _| match n {
+        0 => ok(completion(
+            &serde_json::json!({"question": format!("Is it true that {p3}?"), "probes": [p3]}).to_string(),
+            "stop",
+        )),
+        1 => ok(completion(
+            r#"{"question": "Tell me about decorators?", "probes": ["decorators wrap functions"]}"#,
+            "stop",
+        )),
+        _ => status(500, "down"),
+    });
+    let mut s = settings(&bad.url);
+    s.retries = 0;
+    let (g, _) = grader_with(s);
+    for _ in 0..3 {
+        let f = g.followup(q, ANSWER, &missed, 1).unwrap();
+        assert!(f.question.starts_with("Let's go one level deeper."), "{}", f.question);
+        assert_eq!(f.key_points.len(), 1);
+    }
+}
