@@ -584,7 +584,7 @@ fn llm_follow_ups_are_validated_and_fall_back_offline_on_any_fault() {
     let (g, _) = grader_with(settings(&fake.url));
     let f = g.followup(q, ANSWER, &missed, 1).unwrap();
     assert_eq!(f.question, "What changes when the thread is waiting on the network?");
-    assert_eq!(f.key_points, [probe.clone()]);
+    assert_eq!(f.key_points, std::slice::from_ref(&probe));
 
     // A reply that states the point, a probe that is not a missed point, or a server error:
     // the offline follow-up is used instead, and the session goes on.
