@@ -9,8 +9,8 @@
 //!   stepping down when the endpoint rejects a level (remembered per endpoint and model); an
 //!   invalid reply gets one repair retry; still invalid → `pending` with the reason.
 //! - Validation holds whatever the model says: scores in range, evidence quoted from the
-//!   answer, and an answer flagged as an injection attempt or keyword list never scores more
-//!   than 2 points above its offline (substance) score.
+//!   answer, and an answer flagged as an injection attempt, a keyword list or off-topic (an
+//!   answer to another question) never scores more than 2 points above its offline score.
 //! - Nothing is lost: every failure is a `pending` grade with its reason, completed later by
 //!   `viva resume`.
 
@@ -57,7 +57,7 @@ impl Level {
 /// Flags that mean the offline checks grade the answer without a call.
 const PRE_CHECK: &[&str] = &["empty", "dont-know", "echo", "copied-reference"];
 /// Flags that cap the model's score near the answer's substance.
-const ADVERSARIAL: &[&str] = &["injection", "keyword-stuffing"];
+const ADVERSARIAL: &[&str] = &["injection", "keyword-stuffing", "off-topic"];
 
 /// What one call cost.
 struct CallFacts {
@@ -294,6 +294,8 @@ impl Grader for LlmGrader {
             })
             .unwrap_or_default();
         let gives_away = probes.iter().any(|p| norm(&text).contains(&norm(p)));
+        let repeats = norm(&text).contains(&norm(&parent.question)) || norm(&parent.question).contains(&norm(&text));
+        let gives_away = gives_away || repeats;
         if text.len() < 10 || probes.is_empty() || gives_away {
             return Some(offline);
         }
@@ -426,6 +428,10 @@ impl LlmGrader {
         let mut score: f64 = parsed.criteria.iter().map(|c| c.score).sum();
         if flags.iter().any(|f| ADVERSARIAL.contains(&f.as_str())) {
             score = score.min(substance.score.unwrap_or(0.0) + 2.0);
+        }
+        if flags.iter().any(|f| f == "off-topic") {
+            // An answer to another question scores at most 2, whatever the model says.
+            score = score.min(2.0);
         }
         let missed =
             question.key_points.iter().filter(|k| !parsed.covered.iter().any(|c| &c.point == *k)).cloned().collect();

@@ -131,6 +131,9 @@ impl Grader for OfflineGrader {
             flags.push("keyword-stuffing".into());
             cap = cap.min(3.0);
         }
+        if covered.is_empty() && checks::is_off_topic(&text, question) {
+            flags.push("off-topic".into());
+        }
         if checks::is_echo(&text, question) {
             flags.push("echo".into());
             cap = cap.min(1.0);

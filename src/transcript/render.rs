@@ -51,8 +51,13 @@ fn item_flags(item: &Item) -> Vec<String> {
 
 /// LLM usage over a session: calls, prompt and completion tokens, estimated cost.
 pub fn llm_usage(t: &Transcript) -> Option<String> {
-    let calls: Vec<&crate::grader::Provenance> =
-        t.items.iter().filter_map(|i| i.grade.provenance.as_ref()).filter(|p| p.attempts > 0).collect();
+    let calls: Vec<&crate::grader::Provenance> = t
+        .items
+        .iter()
+        .flat_map(|i| std::iter::once(i).chain(&i.followups))
+        .filter_map(|i| i.grade.provenance.as_ref())
+        .filter(|p| p.attempts > 0)
+        .collect();
     if calls.is_empty() {
         return None;
     }

@@ -308,7 +308,11 @@ fn a_piped_interview_with_the_llm_grader_and_no_key_in_any_file() {
     let t = &ws.transcripts_json()[0];
     for item in t["items"].as_array().unwrap() {
         assert_eq!(item["grade"]["status"], "graded", "{item}");
-        assert_eq!(item["grade"]["score"], 7.0);
+        // The model's criteria (3+2+1+1); the final score may be capped if the offline checks
+        // call the answer off-topic.
+        let criteria: f64 =
+            item["grade"]["criteria"].as_array().unwrap().iter().map(|c| c["score"].as_f64().unwrap()).sum();
+        assert_eq!(criteria, 7.0);
         assert_eq!(item["grade"]["grader"]["model"], "m1");
         assert_eq!(
             item["grade"]["provenance"]["endpoint"],
@@ -528,7 +532,9 @@ fn regrade_keeps_history_and_reports_drift() {
     assert!(report["drift"]["mean_abs_change"].as_f64().unwrap() > 0.0, "{report}");
     let t = &ws.transcripts_json()[0];
     for item in t["items"].as_array().unwrap() {
-        assert_eq!(item["grade"]["score"], 7.0);
+        let criteria: f64 =
+            item["grade"]["criteria"].as_array().unwrap().iter().map(|c| c["score"].as_f64().unwrap()).sum();
+        assert_eq!(criteria, 7.0);
         assert_eq!(item["grade"]["grader"]["kind"], "llm");
         assert_eq!(item["history"][0]["grader"]["kind"], "offline", "the old grade is kept");
     }
@@ -608,4 +614,15 @@ fn llm_follow_ups_are_validated_and_fall_back_offline_on_any_fault() {
         assert!(f.question.starts_with("Let's go one level deeper."), "{}", f.question);
         assert_eq!(f.key_points.len(), 1);
     }
+}
+
+#[test]
+fn an_off_topic_answer_is_not_inflated_by_the_model() {
+    let fake = FakeLlm::start(|_, _| ok(completion(&grading([4, 3, 2, 1], &[]), "stop")));
+    let g = grade(
+        &fake,
+        "Composition holds other objects and delegates to them; inheritance creates a subtype of a parent class.",
+    );
+    assert!(g.flags.contains(&"off-topic".to_string()), "{:?}", g.flags);
+    assert!(g.score.unwrap() <= 2.0, "{g:?}");
 }

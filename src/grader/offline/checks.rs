@@ -104,6 +104,18 @@ pub fn is_keyword_list(text: &str) -> bool {
     n >= 4 && words::function_word_ratio(text) < 0.12
 }
 
+/// An answer about something else: almost none of its words appear in the question, the
+/// reference or the key points.
+pub fn is_off_topic(text: &str, q: &Question) -> bool {
+    let mut known: Vec<String> = words::content(&q.question);
+    known.extend(words::content(q.answer.as_deref().unwrap_or_default()));
+    known.extend(q.key_points.iter().flat_map(|k| words::content(k)));
+    let mut aw = words::content(text);
+    aw.sort();
+    aw.dedup();
+    !aw.is_empty() && aw.iter().filter(|w| known.contains(w)).count() * 10 < aw.len()
+}
+
 /// The question echoed back (little beyond its own words).
 pub fn is_echo(text: &str, q: &Question) -> bool {
     let qw = words::content(&q.question);

@@ -170,3 +170,11 @@ fn a_fluent_answer_to_another_question_is_not_a_copy_and_scores_low() {
     assert!(!g.flags.contains(&"copied-reference".to_string()), "{:?}", g.flags);
     assert!(g.score.unwrap() <= 2.0, "{g:?}");
 }
+
+#[test]
+fn an_answer_about_something_else_is_flagged_off_topic() {
+    let g = grade("django/select-related", "Composition holds objects and delegates; inheritance builds subtypes.");
+    assert!(g.flags.contains(&"off-topic".to_string()), "{:?}", g.flags);
+    let on = grade("concurrency/gil", STRONG);
+    assert!(!on.flags.contains(&"off-topic".to_string()));
+}
