@@ -52,6 +52,32 @@ struct Current {
     paused_total: Duration,
 }
 
+impl Current {
+    /// A question (or follow-up) shown at `now`, with fresh warnings and no pause.
+    fn new(
+        index: usize,
+        followup: Option<usize>,
+        now: Duration,
+        deadline: Option<Duration>,
+        total_deadline: Option<Duration>,
+    ) -> Current {
+        Current {
+            index,
+            followup,
+            started: now,
+            deadline,
+            total_deadline,
+            warned: [false; 2],
+            warned_total: false,
+            stopping: false,
+            total_up: false,
+            late_notice: false,
+            paused_since: None,
+            paused_total: Duration::ZERO,
+        }
+    }
+}
+
 impl Engine {
     pub fn new(plan: Plan) -> Engine {
         Engine { plan, state: State::NotStarted }
@@ -178,20 +204,7 @@ impl Engine {
             return self.finish(FinishReason::Completed);
         };
         let deadline = q.budget.map(|b| now + b);
-        self.state = State::Asking(Current {
-            index,
-            followup: None,
-            started: now,
-            deadline,
-            total_deadline,
-            warned: [false; 2],
-            warned_total: false,
-            stopping: false,
-            total_up: false,
-            late_notice: false,
-            paused_since: None,
-            paused_total: Duration::ZERO,
-        });
+        self.state = State::Asking(Current::new(index, None, now, deadline, total_deadline));
         vec![Effect::Ask { index, of: self.plan.questions.len(), budget: q.budget }]
     }
 
@@ -204,20 +217,7 @@ impl Engine {
         total_deadline: Option<Duration>,
     ) -> Vec<Effect> {
         let budget = self.plan.followup_budget;
-        self.state = State::Asking(Current {
-            index,
-            followup: Some(number),
-            started: now,
-            deadline: budget.map(|b| now + b),
-            total_deadline,
-            warned: [false; 2],
-            warned_total: false,
-            stopping: false,
-            total_up: false,
-            late_notice: false,
-            paused_since: None,
-            paused_total: Duration::ZERO,
-        });
+        self.state = State::Asking(Current::new(index, Some(number), now, budget.map(|b| now + b), total_deadline));
         vec![Effect::AskFollowUp { index, number, budget }]
     }
 

@@ -6,6 +6,7 @@ mod e2e;
 mod fake_llm;
 mod interview;
 mod llm;
+mod llm_commands;
 mod pty;
 mod review;
 mod util;
