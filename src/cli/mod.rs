@@ -49,6 +49,10 @@ pub enum Command {
     /// `/quit`). When stdin is not a terminal, each answer ends at a line holding only `.` and
     /// EOF ends the session.
     Interview(InterviewArgs),
+    /// Practise: untimed unless asked, feedback after every answer (score, covered and missed
+    /// key points, criteria), follow-ups that drill what you missed, `/reference` to see the
+    /// reference answer. Takes the same options as `interview`, plus `--question` and `--weak`.
+    Practice(PracticeArgs),
     /// Continue an unfinished session where it stopped (default: the latest).
     Resume(ResumeArgs),
     /// Your past sessions: list them, show one, statistics over all, search answers and feedback.
@@ -247,6 +251,18 @@ pub struct ReportArgs {
     pub open: bool,
     #[command(flatten)]
     pub filter: ReviewFilter,
+}
+
+#[derive(Debug, Args)]
+pub struct PracticeArgs {
+    #[command(flatten)]
+    pub session: InterviewArgs,
+    /// Practise these questions (bank ids; repeatable).
+    #[arg(long = "question", short = 'q', value_name = "ID")]
+    pub questions: Vec<String>,
+    /// The questions you score lowest on in past sessions, weakest first.
+    #[arg(long, conflicts_with = "questions")]
+    pub weak: bool,
 }
 
 #[derive(Debug, Args)]

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::bank::draw::{self, Filter};
 use crate::bank::{Difficulty, Question};
-use crate::cli::{GraderKind, InterviewArgs, ResumeArgs};
+use crate::cli::{GraderKind, InterviewArgs, PracticeArgs, ResumeArgs};
 use crate::config::Context;
 use crate::error::{Error, Result};
 use crate::grader::offline::OfflineGrader;
@@ -27,14 +27,45 @@ pub fn default_budget(d: Difficulty) -> u64 {
 }
 
 pub fn run(args: InterviewArgs, ctx: &Context) -> Result<()> {
+    start(args, None, ctx)
+}
+
+/// `viva practice`: the interview machinery, untimed unless asked, with feedback after every
+/// answer and follow-ups (default 2) drilling what was missed.
+pub fn practice(args: PracticeArgs, ctx: &Context) -> Result<()> {
+    let ids = if args.weak {
+        let stats = crate::review::stats(&super::review::load_all(ctx));
+        let weak: Vec<String> = stats.weakest.iter().filter(|q| q.mean < 7.0).map(|q| q.question_id.clone()).collect();
+        if weak.is_empty() {
+            return Err(Error::usage(
+                "no weak questions yet",
+                "answer some questions first (`viva interview`), then `viva practice --weak`",
+            ));
+        }
+        weak
+    } else {
+        args.questions
+    };
+    start(args.session, Some(ids), ctx)
+}
+
+/// Starts an interview (`practice` is `None`) or a practice session on the given question ids
+/// (empty: drawn as usual).
+fn start(args: InterviewArgs, practice: Option<Vec<String>>, ctx: &Context) -> Result<()> {
     let bank = ctx.settings.load_bank()?;
+    let mode = if practice.is_some() { "practice" } else { "interview" };
+    let no_timer = args.no_timer || (practice.is_some() && args.minutes.is_none() && args.per_question.is_none());
     let topics = super::bank::resolve_topics(&args.topics)?;
     let difficulty = args.difficulty.as_deref().map(super::bank::parse_difficulty).transpose()?;
     if args.count == 0 {
         return Err(Error::usage("--count must be at least 1", "e.g. `viva interview --count 3`"));
     }
     let seed = args.seed.unwrap_or_else(|| chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0) as u64);
-    let due_ids = if args.due { due_order(ctx, &bank.questions, args.new_per_day) } else { Vec::new() };
+    let chosen = practice.clone().unwrap_or_default();
+    for id in &chosen {
+        super::bank::find(&bank, id)?;
+    }
+    let due_ids = if args.due { due_order(ctx, &bank.questions, args.new_per_day) } else { chosen.clone() };
     if args.due && due_ids.is_empty() {
         return Err(Error::usage(
             "nothing is due, and today's allowance of new questions is used",
@@ -42,7 +73,7 @@ pub fn run(args: InterviewArgs, ctx: &Context) -> Result<()> {
         ));
     }
     let filter = Filter { topics: &topics, difficulty, ids: &due_ids };
-    let drawn = if args.due {
+    let drawn = if args.due || !chosen.is_empty() {
         // Keep the review order: due first, then new.
         let pool = draw::draw(&bank.questions, &filter, usize::MAX, seed, false);
         let mut ordered: Vec<&Question> =
@@ -59,11 +90,11 @@ pub fn run(args: InterviewArgs, ctx: &Context) -> Result<()> {
         ));
     }
     if drawn.len() < args.count {
-        ctx.printer.warn(&format!("only {} questions match; the interview will have {}", drawn.len(), drawn.len()));
+        ctx.printer.warn(&format!("only {} questions match; the {mode} will have {}", drawn.len(), drawn.len()));
     }
-    let per_question: Option<Vec<u64>> = (!args.no_timer)
+    let per_question: Option<Vec<u64>> = (!no_timer)
         .then(|| drawn.iter().map(|q| args.per_question.unwrap_or_else(|| default_budget(q.difficulty))).collect());
-    let total = if args.no_timer {
+    let total = if no_timer {
         None
     } else {
         Some(args.minutes.map_or_else(|| per_question.iter().flatten().sum(), |m| (m * 60.0).round() as u64))
@@ -77,20 +108,24 @@ pub fn run(args: InterviewArgs, ctx: &Context) -> Result<()> {
         hard_stop: !args.no_hard_stop,
         seed,
         grader: grader_name(grader_kind(args.grader, ctx)?).to_string(),
-        followups: usize::from(args.followups.unwrap_or(u8::from(std::io::stdin().is_terminal()))),
+        followups: usize::from(args.followups.unwrap_or(if practice.is_some() {
+            2
+        } else {
+            u8::from(std::io::stdin().is_terminal())
+        })),
     };
     let kind = grader_kind(args.grader, ctx)?;
     let grader = make_grader(kind, &bank.questions, ctx)?;
     let plan: Vec<String> = drawn.iter().map(|q| q.id.clone()).collect();
     let questions: Vec<Question> = drawn.into_iter().cloned().collect();
     let store = Store::new(&ctx.settings.transcripts);
-    let transcript = Transcript::new(new_id(chrono::Utc::now()), "interview", settings, plan);
+    let transcript = Transcript::new(new_id(chrono::Utc::now()), mode, settings, plan);
     store.save(&transcript)?;
     let p = &ctx.printer;
     p.err(p.paint_err(
         Tone::Dim,
         &format!(
-            "viva interview · {} questions · {} · grader: {} · seed {seed}\nsaving to `{}` after every answer · /help for commands",
+            "viva {mode} · {} questions · {} · grader: {} · seed {seed}\nsaving to `{}` after every answer · /help for commands",
             questions.len(),
             total.map_or("untimed".to_string(), |s| format!("{} in all", crate::ui::duration(s as f64))),
             transcript.settings.grader,
@@ -202,6 +237,8 @@ fn run_session(
         awaiting: None,
         followup: None,
         last_missed: Default::default(),
+        practice: transcript.mode == "practice",
+        last_reference: None,
         questions,
         transcript,
         store,

@@ -16,6 +16,7 @@ use crate::error::Result;
 pub fn dispatch(command: Command, ctx: &Context) -> Result<()> {
     match command {
         Command::Interview(args) => interview::run(args, ctx),
+        Command::Practice(args) => interview::practice(args, ctx),
         Command::Resume(args) => interview::resume(args, ctx),
         Command::Bank(cmd) => bank::run(cmd, ctx),
         Command::Config(cmd) => config::run(cmd, ctx),

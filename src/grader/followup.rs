@@ -4,6 +4,13 @@
 use crate::bank::Question;
 use crate::words;
 
+/// Words too general to name what a follow-up is about.
+const WEAK: &[&str] = &[
+    "allows", "allow", "means", "mean", "uses", "use", "using", "used", "makes", "make", "only", "also", "like",
+    "such", "gets", "get", "need", "needs", "lets", "let", "takes", "take", "gives", "give", "can", "instead",
+    "actually", "may", "might",
+];
+
 /// A follow-up: the question to ask and the bank question it is graded as (the probed key
 /// point is its only key point; the reference answer stays the parent's).
 pub fn offline(parent: &Question, missed: &[String], answer: &str, number: usize) -> Option<Question> {
@@ -13,6 +20,7 @@ pub fn offline(parent: &Question, missed: &[String], answer: &str, number: usize
     let mut cues: Vec<String> = Vec::new();
     for (token, stem) in words::tokens(point).iter().map(|t| (t.clone(), words::stem(t))) {
         let useful = token.len() > 2
+            && !WEAK.contains(&token.as_str())
             && !words::is_stopword(&token)
             && !words::FILLER.contains(&token.as_str())
             && !said.contains(&stem)

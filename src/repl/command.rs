@@ -10,6 +10,8 @@ pub enum Parsed {
     Engine(Command),
     /// Open `$EDITOR` for a long answer (handled by the driver).
     Edit,
+    /// Show the reference answer of the question just answered (handled by the driver).
+    Reference,
     /// Not a command we know; maybe a typo of `suggestion`.
     Unknown { typed: String, suggestion: Option<&'static str> },
 }
@@ -23,6 +25,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("pause", "stop the clock"),
     ("resume", "start the clock again"),
     ("edit", "write this answer in $EDITOR (for long answers and code)"),
+    ("reference", "the reference answer of the question you just answered"),
     ("quit", "end the session now; everything answered is saved"),
 ];
 
@@ -44,6 +47,7 @@ pub fn parse(line: &str) -> Option<Parsed> {
         "resume" | "continue" => Parsed::Engine(Command::Resume),
         "quit" | "q" | "exit" => Parsed::Engine(Command::Quit),
         "edit" | "e" | "editor" => Parsed::Edit,
+        "reference" | "ref" => Parsed::Reference,
         _ => Parsed::Unknown { suggestion: suggest(&word), typed: word },
     })
 }
@@ -54,7 +58,10 @@ pub fn parse(line: &str) -> Option<Parsed> {
 pub fn is_aside(line: &str) -> bool {
     matches!(
         parse(line),
-        Some(Parsed::Engine(Command::Time | Command::Pause | Command::Resume | Command::Help | Command::Repeat))
+        Some(
+            Parsed::Engine(Command::Time | Command::Pause | Command::Resume | Command::Help | Command::Repeat)
+                | Parsed::Reference
+        )
     )
 }
 

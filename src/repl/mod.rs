@@ -112,6 +112,10 @@ pub struct Session<'a> {
     pub followup: Option<Question>,
     /// Missed key points and the answer of the last graded answer, for the next follow-up.
     pub last_missed: (Vec<String>, String),
+    /// Practice mode: feedback after every answer.
+    pub practice: bool,
+    /// The reference answer of the question last answered (`/reference`).
+    pub last_reference: Option<String>,
     /// The questions of the plan, in plan order.
     pub questions: Vec<Question>,
     pub transcript: Transcript,
@@ -183,9 +187,13 @@ impl Session<'_> {
                         };
                         // On disk before grading starts.
                         self.store.save(&self.transcript)?;
+                        self.last_reference = q.answer.clone();
                         if self.engine.plan().followups > 0 && !outcome.skipped {
                             // The follow-up rule needs the grade now (NeedGrade follows).
                             self.awaiting = Some((spot, q));
+                        } else if self.practice {
+                            let grade = self.grade_now(spot, &q)?;
+                            self.show_feedback(&grade);
                         } else if spot.followup.is_none() {
                             self.grading.submit(spot.item, &q, &outcome.answer);
                         } else {
@@ -196,6 +204,9 @@ impl Session<'_> {
                         let missed = match self.awaiting.take() {
                             Some((spot, q)) => {
                                 let grade = self.grade_now(spot, &q)?;
+                                if self.practice {
+                                    self.show_feedback(&grade);
+                                }
                                 let answer = self.item(spot).map(|i| i.answer.clone()).unwrap_or_default();
                                 self.last_missed = (grade.missed.clone(), answer);
                                 grade.missed.len()
@@ -326,6 +337,12 @@ impl Session<'_> {
                     vec![Effect::Notice(format!("cannot open an editor: {e}; set $EDITOR, or type your answer here"))]
                 }
             },
+            Some(Parsed::Reference) => {
+                let text = self.last_reference.clone().unwrap_or_else(|| "(answer a question first)".into());
+                self.source.print(&self.printer.paint(Tone::Bold, "Reference answer"));
+                self.source.print(&text);
+                Vec::new()
+            }
             Some(Parsed::Unknown { typed, suggestion }) => {
                 let hint =
                     suggestion.map_or(String::from("/help lists the commands"), |s| format!("did you mean /{s}?"));
@@ -364,6 +381,28 @@ impl Session<'_> {
         }
         self.store.save(&self.transcript)?;
         Ok(grade)
+    }
+
+    /// Practice feedback: score, covered points with the phrase that earned each, missed points,
+    /// criteria.
+    fn show_feedback(&mut self, g: &Grade) {
+        let p = self.printer;
+        let score = g.score.map_or_else(|| format!("pending ({})", g.reason.clone().unwrap_or_default()), ui::score);
+        let flags = if g.flags.is_empty() { String::new() } else { format!("  [{}]", g.flags.join(", ")) };
+        self.source.print(&p.paint(Tone::Accent, &format!("Score {score}{flags}")));
+        for c in &g.covered {
+            self.source.print(&p.paint(Tone::Good, &ui::wrap(&format!("✓ {} — “{}”", c.point, c.evidence), 78, "  ")));
+        }
+        for m in &g.missed {
+            self.source.print(&p.paint(Tone::Warn, &ui::wrap(&format!("✗ {m}"), 78, "  ")));
+        }
+        for c in &g.criteria {
+            self.source.print(&format!("  {:<12} {}/{} · {}", c.id, c.score, c.max, c.feedback));
+        }
+        if !g.feedback.is_empty() {
+            self.source.print(&ui::wrap(&g.feedback, 78, "  "));
+        }
+        self.source.print(&p.paint(Tone::Dim, "  (/reference shows the reference answer)"));
     }
 
     fn ask_followup(&mut self, number: usize, budget: Option<Duration>) {

@@ -205,3 +205,35 @@ fn follow_ups_probe_missed_key_points_and_nest_under_their_question() {
     let md = std::fs::read_to_string(ws.transcripts().join(format!("{id}.md"))).unwrap();
     assert!(md.contains("### Follow-up 1.1:"), "{md}");
 }
+
+#[test]
+fn practice_gives_feedback_after_each_answer_drills_follow_ups_and_shows_the_reference() {
+    let ws = Workspace::new();
+    let id = "concurrency/gil-global-interpreter-lock-implications";
+    let script = "The GIL is a mutex.\n.\n/reference\nIt is released during blocking I/O, so other threads overlap their waits.\n.\nno idea\n.\n";
+    let out = ws.run(&["practice", "--question", id], script);
+    let (stdout, _) = ok(&out);
+    assert!(stdout.contains("Score 0.5/10") || stdout.contains("Score "), "{stdout}");
+    assert!(
+        stdout.contains("✗ The GIL (Global Interpreter Lock) is a mutex in CPython"),
+        "missed points shown: {stdout}"
+    );
+    assert!(stdout.contains("Reference answer\nThe GIL (Global Interpreter Lock) is a mutex"), "{stdout}");
+    assert!(
+        stdout.contains("Follow-up 1 · untimed") && stdout.contains("Follow-up 2 · untimed"),
+        "drills up to 2: {stdout}"
+    );
+    let t = &ws.transcripts_json()[0];
+    assert_eq!(t["mode"], "practice");
+    assert_eq!(t["plan"], serde_json::json!([id]));
+    let followups = t["items"][0]["followups"].as_array().unwrap();
+    assert_eq!(followups.len(), 2);
+    assert!(followups.iter().all(|f| f["grade"]["status"] == "graded"));
+    // --weak draws from past scores; with no history it says what to do.
+    let fresh = Workspace::new();
+    let out = fresh.run(&["practice", "--weak"], "");
+    assert!(!out.status.success() && text(&out.stderr).contains("no weak questions yet"), "{}", text(&out.stderr));
+    let (_, _) = ok(&ws.run(&["practice", "--weak", "--followups", "0"], "again\n.\n"));
+    let t = ws.transcripts_json().last().unwrap().clone();
+    assert_eq!(t["plan"][0], id, "the weakest question comes first");
+}
