@@ -239,6 +239,8 @@ fn run_session(
         last_missed: Default::default(),
         practice: transcript.mode == "practice",
         last_reference: None,
+        hints: 0,
+        asking_followup: false,
         questions,
         transcript,
         store,

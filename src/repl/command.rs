@@ -12,6 +12,12 @@ pub enum Parsed {
     Edit,
     /// Show the reference answer of the question just answered (handled by the driver).
     Reference,
+    /// A progressive hint for the current question (practice).
+    Hint,
+    /// The last answer with what it missed, worded as additions (practice).
+    Improve,
+    /// The candidate's own rating of the last answer.
+    Rate(String),
     /// Not a command we know; maybe a typo of `suggestion`.
     Unknown { typed: String, suggestion: Option<&'static str> },
 }
@@ -26,6 +32,9 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("resume", "start the clock again"),
     ("edit", "write this answer in $EDITOR (for long answers and code)"),
     ("reference", "the reference answer of the question you just answered"),
+    ("hint", "a hint: a nudge, then a key-point cue, then a near-answer (each lowers the best score)"),
+    ("improve", "your last answer with what it missed, as additions"),
+    ("rate", "rate your last answer yourself: /rate again|hard|good|easy"),
     ("quit", "end the session now; everything answered is saved"),
 ];
 
@@ -48,6 +57,15 @@ pub fn parse(line: &str) -> Option<Parsed> {
         "quit" | "q" | "exit" => Parsed::Engine(Command::Quit),
         "edit" | "e" | "editor" => Parsed::Edit,
         "reference" | "ref" => Parsed::Reference,
+        "hint" => Parsed::Hint,
+        "improve" => Parsed::Improve,
+        "rate" => {
+            let value = line.split_whitespace().nth(1).unwrap_or("").to_ascii_lowercase();
+            match value.as_str() {
+                "again" | "hard" | "good" | "easy" => Parsed::Rate(value),
+                _ => Parsed::Unknown { typed: format!("rate {value}"), suggestion: Some("rate") },
+            }
+        }
         _ => Parsed::Unknown { suggestion: suggest(&word), typed: word },
     })
 }
@@ -61,6 +79,9 @@ pub fn is_aside(line: &str) -> bool {
         Some(
             Parsed::Engine(Command::Time | Command::Pause | Command::Resume | Command::Help | Command::Repeat)
                 | Parsed::Reference
+                | Parsed::Hint
+                | Parsed::Improve
+                | Parsed::Rate(_)
         )
     )
 }
@@ -70,20 +91,24 @@ fn suggest(word: &str) -> Option<&'static str> {
     COMMANDS.iter().map(|(name, _)| (distance(word, name), *name)).filter(|(d, _)| *d <= 2).min().map(|(_, name)| name)
 }
 
-/// Levenshtein distance (commands are short).
+/// Edit distance counting a swap of two neighbours as one edit (`qiut` → `quit`).
 fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    d[0] = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
         }
     }
-    row[b.len()]
+    d[a.len()][b.len()]
 }
 
 #[cfg(test)]

@@ -116,6 +116,10 @@ pub struct Session<'a> {
     pub practice: bool,
     /// The reference answer of the question last answered (`/reference`).
     pub last_reference: Option<String>,
+    /// Hints taken on the question being asked.
+    pub hints: usize,
+    /// Whether the question being asked is a follow-up.
+    pub asking_followup: bool,
     /// The questions of the plan, in plan order.
     pub questions: Vec<Question>,
     pub transcript: Transcript,
@@ -143,6 +147,7 @@ impl Session<'_> {
                 match effect {
                     Effect::Ask { index, of, budget } => {
                         current = Some(index);
+                        self.asking_followup = false;
                         self.ask(index, of, budget);
                     }
                     Effect::Warn { remaining, .. } => {
@@ -169,6 +174,7 @@ impl Session<'_> {
                         item.seconds = outcome.seconds;
                         item.timed_out = outcome.timed_out;
                         item.skipped = outcome.skipped;
+                        item.hints = std::mem::take(&mut self.hints);
                         let spot = match outcome.followup {
                             None => {
                                 self.transcript.items.push(item);
@@ -217,6 +223,7 @@ impl Session<'_> {
                     }
                     Effect::AskFollowUp { index, number, budget } => {
                         current = Some(index);
+                        self.asking_followup = true;
                         announced = None;
                         let (missed, answer) = self.last_missed.clone();
                         self.followup = self.grader.followup(&self.questions[index], &answer, &missed, number);
@@ -343,6 +350,34 @@ impl Session<'_> {
                 self.source.print(&text);
                 Vec::new()
             }
+            Some(Parsed::Hint) => {
+                let text = self.hint();
+                self.source.print(&self.printer.paint(Tone::Accent, &text));
+                Vec::new()
+            }
+            Some(Parsed::Improve) => {
+                let (missed, answer) = self.last_missed.clone();
+                self.source.print(&self.printer.paint(Tone::Bold, "Your answer, with what it missed:"));
+                for line in answer.lines() {
+                    self.source.print(&format!("  {line}"));
+                }
+                for m in &missed {
+                    self.source.print(&self.printer.paint(Tone::Good, &ui::wrap(&format!("+ {m}"), 78, "  ")));
+                }
+                Vec::new()
+            }
+            Some(Parsed::Rate(rating)) => {
+                if let Some(item) = self.transcript.items.last_mut() {
+                    match item.followups.last_mut() {
+                        Some(f) => f.self_rating = Some(rating.clone()),
+                        None => item.self_rating = Some(rating.clone()),
+                    }
+                    self.store.save(&self.transcript)?;
+                    vec![Effect::Notice(format!("recorded your rating: {rating}"))]
+                } else {
+                    vec![Effect::Notice("answer a question first".into())]
+                }
+            }
             Some(Parsed::Unknown { typed, suggestion }) => {
                 let hint =
                     suggestion.map_or(String::from("/help lists the commands"), |s| format!("did you mean /{s}?"));
@@ -370,7 +405,14 @@ impl Session<'_> {
     /// Grades an answer now (not in the background) and saves the grade.
     fn grade_now(&mut self, spot: Spot, q: &Question) -> Result<Grade> {
         let answer = self.item(spot).map(|i| i.answer.clone()).unwrap_or_default();
-        let grade = self.grader.grade(q, &answer);
+        let hints = self.item(spot).map_or(0, |i| i.hints);
+        let mut grade = self.grader.grade(q, &answer);
+        if hints > 0 {
+            // Each hint lowers the best score reachable by 1.5.
+            let best = 10.0 - 1.5 * hints as f64;
+            grade.score = grade.score.map(|s| s.min(best));
+            grade.flags.push(format!("hints:{hints}"));
+        }
         let slot = match (self.transcript.items.get_mut(spot.item), spot.followup) {
             (Some(item), Some(f)) => item.followups.get_mut(f),
             (Some(item), None) => Some(item),
@@ -381,6 +423,41 @@ impl Session<'_> {
         }
         self.store.save(&self.transcript)?;
         Ok(grade)
+    }
+
+    /// The next hint on the current question: a nudge (the subject of the first key point), a
+    /// cue (that point with its key words blanked), then a near-answer (the point itself).
+    fn hint(&mut self) -> String {
+        let q = if self.asking_followup {
+            self.followup.clone()
+        } else {
+            self.engine.current().map(|i| self.questions[i].clone())
+        };
+        let Some(point) = q.and_then(|q| q.key_points.first().cloned()) else {
+            return "no hint for this question".into();
+        };
+        self.hints += 1;
+        let words: Vec<&str> = point.split_whitespace().collect();
+        match self.hints {
+            1 => {
+                let subject: Vec<&str> = words
+                    .iter()
+                    .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '_'))
+                    .filter(|w| w.len() > 5)
+                    .take(2)
+                    .collect();
+                format!("Hint 1 (best score now 8.5): think about {}.", subject.join(" and "))
+            }
+            2 => {
+                let cue: Vec<String> = words
+                    .iter()
+                    .enumerate()
+                    .map(|(i, w)| if i % 3 == 2 && w.len() > 3 { "___".to_string() } else { w.to_string() })
+                    .collect();
+                format!("Hint 2 (best score now 7): {}", cue.join(" "))
+            }
+            _ => format!("Hint 3 (best score now 5.5): {point}"),
+        }
     }
 
     /// Practice feedback: score, covered points with the phrase that earned each, missed points,

@@ -18,6 +18,8 @@ fn item(id: &str, topic: &str, score: Option<f64>, answer: &str, timed_out: bool
         seconds: 60.0,
         timed_out,
         skipped: false,
+        hints: 0,
+        self_rating: None,
         grade: Grade {
             status: if score.is_some() { GradeStatus::Graded } else { GradeStatus::Pending },
             score,

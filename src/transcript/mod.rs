@@ -14,6 +14,10 @@ use crate::grader::Grade;
 
 pub use store::{Store, TranscriptError};
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 /// Bumped whenever the layout changes incompatibly.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -48,6 +52,12 @@ pub struct Item {
     pub seconds: f64,
     pub timed_out: bool,
     pub skipped: bool,
+    /// Hints taken before answering (practice `/hint`); each lowers the best score reachable.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub hints: usize,
+    /// The candidate's own rating beside the grader's (`/rate again|hard|good|easy`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_rating: Option<String>,
     pub grade: Grade,
     /// Earlier grades of this answer, oldest first (`viva regrade` never overwrites).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -70,6 +80,8 @@ impl Item {
             seconds: 0.0,
             timed_out: false,
             skipped: false,
+            hints: 0,
+            self_rating: None,
             grade,
             history: Vec::new(),
             followups: Vec::new(),

@@ -237,3 +237,27 @@ fn practice_gives_feedback_after_each_answer_drills_follow_ups_and_shows_the_ref
     let t = ws.transcripts_json().last().unwrap().clone();
     assert_eq!(t["plan"][0], id, "the weakest question comes first");
 }
+
+#[test]
+fn practice_hints_lower_the_best_score_and_ratings_and_improvements_are_recorded() {
+    let ws = Workspace::new();
+    let id = "concurrency/gil-global-interpreter-lock-implications";
+    let strong = "The GIL (Global Interpreter Lock) is a mutex in CPython that allows only one thread to execute Python bytecode at a time. \
+        I/O-bound workloads: the GIL is released during I/O operations, so threads overlap I/O wait time. \
+        CPU-bound workloads: the GIL prevents threads from running Python code in parallel, so use multiprocessing. \
+        It simplifies memory management because reference counting is not thread-safe, but prevents true CPU parallelism across threads. \
+        C extensions such as NumPy and Pandas release the GIL for numeric operations.";
+    let script = format!("/hint\n/hint\n/hint\n{strong}\n.\n/improve\n/rate good\n");
+    let second = "concurrency/threading-multiprocessing-asyncio-concurrent-futures";
+    let out = ws.run(&["practice", "--question", id, "--question", second, "--followups", "0"], &script);
+    let (stdout, _) = ok(&out);
+    assert!(stdout.contains("Hint 1 (best score now 8.5)") && stdout.contains("Hint 2 (best score now 7)"), "{stdout}");
+    assert!(stdout.contains("Hint 3 (best score now 5.5): The GIL (Global Interpreter Lock) is a mutex"), "{stdout}");
+    assert!(stdout.contains("Your answer, with what it missed:"), "{stdout}");
+    assert!(stdout.contains("recorded your rating: good"), "{stdout}");
+    let item = &ws.transcripts_json()[0]["items"][0];
+    assert_eq!(item["hints"], 3);
+    assert_eq!(item["self_rating"], "good");
+    assert!(item["grade"]["score"].as_f64().unwrap() <= 5.5, "{item}");
+    assert!(item["grade"]["flags"].as_array().unwrap().iter().any(|f| f == "hints:3"));
+}
