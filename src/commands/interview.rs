@@ -241,6 +241,7 @@ fn run_session(
         last_reference: None,
         hints: 0,
         asking_followup: false,
+        retry: None,
         questions,
         transcript,
         store,

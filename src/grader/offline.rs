@@ -28,7 +28,7 @@ use crate::bank::Question;
 use crate::words;
 
 /// Bump when the method changes: recorded with every grade.
-pub const VERSION: &str = "offline-2";
+pub const VERSION: &str = "offline-3";
 
 /// A question's reference as word trigrams, to recognise a pasted reference.
 struct Reference {
@@ -254,13 +254,24 @@ impl OfflineGrader {
             let needed_words = if pw.len() == 1 { 1 } else { 2 };
             if hits.len() >= needed_words
                 && got >= 0.5 * total
-                && checks::negates(s, &hits) == point_negated
+                && self.negation_agrees(s, &hits, point_negated)
                 && best.is_none_or(|(b, _)| got > b)
             {
                 best = Some((got, s));
             }
         }
         best.map(|(_, s)| s)
+    }
+
+    /// A sentence earns a positive point only if most of the matched weight is not negated, and
+    /// a negative point ("do not run in parallel") only if the sentence negates too.
+    fn negation_agrees(&self, sentence: &str, hits: &[&String], point_negated: bool) -> bool {
+        if point_negated {
+            return checks::negated(sentence);
+        }
+        let total: f64 = hits.iter().map(|w| self.weight(w)).sum();
+        let negated: f64 = checks::negated_words(sentence, hits).iter().map(|w| self.weight(w)).sum();
+        negated * 2.0 < total
     }
 
     /// Whether the answer is (mostly) a reference answer, this question's or another's: most of

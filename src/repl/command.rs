@@ -18,6 +18,8 @@ pub enum Parsed {
     Improve,
     /// The candidate's own rating of the last answer.
     Rate(String),
+    /// Answer the last question again; the next answer is compared with the first.
+    Retry,
     /// Not a command we know; maybe a typo of `suggestion`.
     Unknown { typed: String, suggestion: Option<&'static str> },
 }
@@ -35,6 +37,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("hint", "a hint: a nudge, then a key-point cue, then a near-answer (each lowers the best score)"),
     ("improve", "your last answer with what it missed, as additions"),
     ("rate", "rate your last answer yourself: /rate again|hard|good|easy"),
+    ("retry", "answer the last question again and see what changed"),
     ("quit", "end the session now; everything answered is saved"),
 ];
 
@@ -59,6 +62,7 @@ pub fn parse(line: &str) -> Option<Parsed> {
         "reference" | "ref" => Parsed::Reference,
         "hint" => Parsed::Hint,
         "improve" => Parsed::Improve,
+        "retry" => Parsed::Retry,
         "rate" => {
             let value = line.split_whitespace().nth(1).unwrap_or("").to_ascii_lowercase();
             match value.as_str() {

@@ -120,6 +120,8 @@ pub struct Session<'a> {
     pub hints: usize,
     /// Whether the question being asked is a follow-up.
     pub asking_followup: bool,
+    /// `/retry`: the next answer is another attempt at this question (main item index).
+    pub retry: Option<usize>,
     /// The questions of the plan, in plan order.
     pub questions: Vec<Question>,
     pub transcript: Transcript,
@@ -350,6 +352,16 @@ impl Session<'_> {
                 self.source.print(&text);
                 Vec::new()
             }
+            Some(Parsed::Retry) => match self.transcript.items.len().checked_sub(1) {
+                Some(last) => {
+                    self.retry = Some(last);
+                    let q = self.transcript.items[last].question.clone();
+                    self.source.print(&self.printer.paint(Tone::Accent, "Retry — answer again:"));
+                    self.source.print(&self.printer.paint(Tone::Bold, &ui::wrap(&q, 78, "")));
+                    Vec::new()
+                }
+                None => vec![Effect::Notice("answer a question first".into())],
+            },
             Some(Parsed::Hint) => {
                 let text = self.hint();
                 self.source.print(&self.printer.paint(Tone::Accent, &text));
@@ -382,6 +394,19 @@ impl Session<'_> {
                 let hint =
                     suggestion.map_or(String::from("/help lists the commands"), |s| format!("did you mean /{s}?"));
                 vec![Effect::Notice(format!("unknown command /{typed}: {hint} (not recorded as an answer)"))]
+            }
+            None if self.retry.is_some() && !text.trim().is_empty() => {
+                let index = self.retry.take().unwrap_or_default();
+                self.retry_answer(index, text)?;
+                // Back to the question being asked.
+                match self.engine.current() {
+                    Some(i) if !self.asking_followup => {
+                        let q = self.questions[i].question.clone();
+                        self.source.print(&self.printer.paint(Tone::Dim, &format!("Back to: {q}")));
+                    }
+                    _ => {}
+                }
+                Vec::new()
             }
             None => {
                 let effects = self.engine.handle(Event::Answer { now, text: text.clone() });
@@ -458,6 +483,37 @@ impl Session<'_> {
             }
             _ => format!("Hint 3 (best score now 5.5): {point}"),
         }
+    }
+
+    /// Grades another attempt at item `index`, stores it under the item's `retries`, and shows
+    /// what changed: score, each criterion, key points gained and lost.
+    fn retry_answer(&mut self, index: usize, text: String) -> Result<()> {
+        let Some(first) = self.transcript.items.get(index).cloned() else { return Ok(()) };
+        let Some(q) = self.questions.iter().find(|q| q.id == first.question_id).cloned() else { return Ok(()) };
+        let grade = self.grader.grade(&q, &text);
+        let mut attempt = Item::new(&q, text, grade.clone());
+        attempt.answered_at = Utc::now();
+        let before = first.retries.last().map_or(&first.grade, |r| &r.grade).clone();
+        self.transcript.items[index].retries.push(attempt);
+        self.store.save(&self.transcript)?;
+        let p = self.printer;
+        let show = |g: &Grade| g.score.map_or("pending".to_string(), ui::score);
+        let delta = match (before.score, grade.score) {
+            (Some(a), Some(b)) => format!(" ({:+.1})", b - a),
+            _ => String::new(),
+        };
+        self.source.print(&p.paint(Tone::Accent, &format!("Retry: {} → {}{delta}", show(&before), show(&grade))));
+        for c in &grade.criteria {
+            let old = before.criteria.iter().find(|o| o.id == c.id).map_or(0.0, |o| o.score);
+            self.source.print(&format!("  {:<12} {old} → {} ({:+.1})", c.id, c.score, c.score - old));
+        }
+        for c in grade.covered.iter().filter(|c| !before.covered.iter().any(|b| b.point == c.point)) {
+            self.source.print(&p.paint(Tone::Good, &ui::wrap(&format!("+ now covered: {}", c.point), 78, "  ")));
+        }
+        for m in grade.missed.iter().filter(|m| before.covered.iter().any(|b| &&b.point == m)) {
+            self.source.print(&p.paint(Tone::Warn, &ui::wrap(&format!("- no longer covered: {m}"), 78, "  ")));
+        }
+        Ok(())
     }
 
     /// Practice feedback: score, covered points with the phrase that earned each, missed points,

@@ -64,6 +64,9 @@ pub struct Item {
     pub history: Vec<Grade>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub followups: Vec<Item>,
+    /// Later attempts at the same question (practice `/retry`), each with its own grade.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retries: Vec<Item>,
 }
 
 impl Item {
@@ -85,6 +88,7 @@ impl Item {
             grade,
             history: Vec::new(),
             followups: Vec::new(),
+            retries: Vec::new(),
         }
     }
 }

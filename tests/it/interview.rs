@@ -261,3 +261,23 @@ fn practice_hints_lower_the_best_score_and_ratings_and_improvements_are_recorded
     assert!(item["grade"]["score"].as_f64().unwrap() <= 5.5, "{item}");
     assert!(item["grade"]["flags"].as_array().unwrap().iter().any(|f| f == "hints:3"));
 }
+
+#[test]
+fn practice_retry_grades_another_attempt_and_shows_the_change() {
+    let ws = Workspace::new();
+    let id = "concurrency/gil-global-interpreter-lock-implications";
+    let second = "concurrency/threading-multiprocessing-asyncio-concurrent-futures";
+    let better = "The GIL (Global Interpreter Lock) is a mutex in CPython that allows only one thread to execute Python bytecode at a time, \
+        so CPU-bound threads cannot run Python code in parallel; for I/O-bound workloads the GIL is released during I/O operations.";
+    let script = format!("The GIL is a lock.\n.\n/retry\n{better}\n.\n");
+    let out = ws.run(&["practice", "--question", id, "--question", second, "--followups", "0"], &script);
+    let (stdout, _) = ok(&out);
+    assert!(stdout.contains("Retry — answer again:"), "{stdout}");
+    let line = stdout.lines().find(|l| l.starts_with("Retry: ")).unwrap_or_else(|| panic!("{stdout}"));
+    assert!(line.contains("(+"), "the score went up: {line}");
+    assert!(stdout.contains("+ now covered: The GIL (Global Interpreter Lock) is a mutex"), "{stdout}");
+    assert!(stdout.contains("coverage"), "per-criterion change shown");
+    let item = &ws.transcripts_json()[0]["items"][0];
+    assert_eq!(item["retries"].as_array().unwrap().len(), 1);
+    assert_eq!(item["answer"], "The GIL is a lock.", "the first attempt is kept");
+}

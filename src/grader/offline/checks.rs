@@ -37,13 +37,25 @@ pub fn negated(s: &str) -> bool {
     words::tokens(s).iter().any(|w| is_negation(w))
 }
 
-/// Whether a negation stands just before (within four words of) one of `matched`.
-pub fn negates(s: &str, matched: &[&String]) -> bool {
+/// The matched words that stand just after a negation (within four words): `cannot run
+/// Python` negates `run` and `python`, not the rest of the sentence.
+pub fn negated_words<'a>(s: &str, matched: &[&'a String]) -> Vec<&'a String> {
     let toks = words::tokens(s);
-    toks.iter().enumerate().any(|(i, w)| {
-        is_negation(w)
-            && toks[i + 1..toks.len().min(i + 5)].iter().any(|next| matched.iter().any(|m| **m == words::stem(next)))
-    })
+    let mut out = Vec::new();
+    for (i, w) in toks.iter().enumerate() {
+        if !is_negation(w) {
+            continue;
+        }
+        for next in &toks[i + 1..toks.len().min(i + 5)] {
+            let stem = words::stem(next);
+            if let Some(m) = matched.iter().find(|m| ***m == stem)
+                && !out.contains(m)
+            {
+                out.push(*m);
+            }
+        }
+    }
+    out
 }
 
 const DONT_KNOW: &[&str] = &[

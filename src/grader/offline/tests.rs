@@ -178,3 +178,14 @@ fn an_answer_about_something_else_is_flagged_off_topic() {
     let on = grade("concurrency/gil", STRONG);
     assert!(!on.flags.contains(&"off-topic".to_string()));
 }
+
+#[test]
+fn an_incidental_negation_does_not_cancel_a_covered_point() {
+    let answer = "The GIL is a mutex that lets only one thread execute Python bytecode at a time, so CPU-bound threads cannot run Python code in parallel.";
+    let g = grade("concurrency/gil", answer);
+    let covered: Vec<&str> = g.covered.iter().map(|c| c.point.as_str()).collect();
+    assert!(
+        covered.contains(&"The GIL is a mutex that lets only one thread execute Python bytecode at a time"),
+        "{covered:?}"
+    );
+}
