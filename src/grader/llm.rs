@@ -249,6 +249,12 @@ impl Grader for LlmGrader {
         self.grade_streaming(question, answer, None)
     }
 
+    /// Appeals are re-checked against the answer alone by the offline matcher: the argument is
+    /// not evidence, and the model is not asked to be persuaded.
+    fn recheck(&self, _question: &Question, answer: &str, point: &str) -> Option<super::Covered> {
+        self.offline.recheck(point, answer)
+    }
+
     /// Asks the model for the follow-up's wording; the probed points must be missed key points
     /// and the question must not state them. Any failure falls back to the offline follow-up,
     /// so the session always goes on.

@@ -133,6 +133,12 @@ pub trait Grader: Send + Sync {
     /// reason when it cannot grade.
     fn grade(&self, question: &Question, answer: &str) -> Grade;
 
+    /// Re-checks one key point against the answer alone, for an appeal; `Some` when the answer
+    /// does cover it after all.
+    fn recheck(&self, _question: &Question, _answer: &str, _point: &str) -> Option<Covered> {
+        None
+    }
+
     /// A follow-up question probing one of `missed` (graded as the returned question, whose
     /// key points are the probed ones). `None` when there is nothing to probe.
     fn followup(&self, parent: &Question, answer: &str, missed: &[String], number: usize) -> Option<Question> {

@@ -86,6 +86,10 @@ impl Grader for OfflineGrader {
         GraderInfo { kind: "offline".into(), model: None, version: VERSION.into() }
     }
 
+    fn recheck(&self, _question: &Question, answer: &str, point: &str) -> Option<Covered> {
+        OfflineGrader::recheck(self, point, answer)
+    }
+
     fn grade(&self, question: &Question, answer: &str) -> Grade {
         let mut flags: Vec<String> = Vec::new();
         let (text, injected) = checks::without_injection(answer);
@@ -238,6 +242,19 @@ impl OfflineGrader {
 
     /// The sentence of the answer that covers `point`, if one does.
     fn best_match<'a>(&self, point: &str, sentences: &[&'a str]) -> Option<&'a str> {
+        self.match_with(point, sentences, 0.5)
+    }
+
+    /// An appeal ("I did cover X"): the point is looked for again in the answer alone — the
+    /// argument is never evidence — with a lower bar (a third of the point's weight, two words
+    /// in one sentence, negation still respected).
+    pub fn recheck(&self, point: &str, answer: &str) -> Option<Covered> {
+        let (text, _) = checks::without_injection(answer);
+        let sentences = checks::sentences(&text);
+        self.match_with(point, &sentences, 0.34).map(|s| Covered { point: point.to_string(), evidence: s.to_string() })
+    }
+
+    fn match_with<'a>(&self, point: &str, sentences: &[&'a str], share: f64) -> Option<&'a str> {
         let mut pw = words::content(point);
         pw.sort();
         pw.dedup();
@@ -253,7 +270,7 @@ impl OfflineGrader {
             let got: f64 = hits.iter().map(|w| self.weight(w)).sum();
             let needed_words = if pw.len() == 1 { 1 } else { 2 };
             if hits.len() >= needed_words
-                && got >= 0.5 * total
+                && got >= share * total
                 && self.negation_agrees(s, &hits, point_negated)
                 && best.is_none_or(|(b, _)| got > b)
             {

@@ -20,6 +20,8 @@ pub enum Parsed {
     Rate(String),
     /// Answer the last question again; the next answer is compared with the first.
     Retry,
+    /// "I did cover X": re-check that missed point against the last answer.
+    Appeal(String),
     /// Not a command we know; maybe a typo of `suggestion`.
     Unknown { typed: String, suggestion: Option<&'static str> },
 }
@@ -38,6 +40,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("improve", "your last answer with what it missed, as additions"),
     ("rate", "rate your last answer yourself: /rate again|hard|good|easy"),
     ("retry", "answer the last question again and see what changed"),
+    ("appeal", "/appeal <the point you covered>: re-check it against your last answer"),
     ("quit", "end the session now; everything answered is saved"),
 ];
 
@@ -63,6 +66,9 @@ pub fn parse(line: &str) -> Option<Parsed> {
         "hint" => Parsed::Hint,
         "improve" => Parsed::Improve,
         "retry" => Parsed::Retry,
+        "appeal" => {
+            Parsed::Appeal(line.split_once(char::is_whitespace).map_or("", |(_, rest)| rest).trim().to_string())
+        }
         "rate" => {
             let value = line.split_whitespace().nth(1).unwrap_or("").to_ascii_lowercase();
             match value.as_str() {
@@ -86,6 +92,7 @@ pub fn is_aside(line: &str) -> bool {
                 | Parsed::Hint
                 | Parsed::Improve
                 | Parsed::Rate(_)
+                | Parsed::Appeal(_)
         )
     )
 }

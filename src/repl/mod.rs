@@ -352,6 +352,7 @@ impl Session<'_> {
                 self.source.print(&text);
                 Vec::new()
             }
+            Some(Parsed::Appeal(argument)) => self.appeal(&argument)?,
             Some(Parsed::Retry) => match self.transcript.items.len().checked_sub(1) {
                 Some(last) => {
                     self.retry = Some(last);
@@ -483,6 +484,56 @@ impl Session<'_> {
             }
             _ => format!("Hint 3 (best score now 5.5): {point}"),
         }
+    }
+
+    /// An appeal on the last main answer: the missed point closest to the argument is re-checked
+    /// against the answer alone; upheld, it moves to covered and the coverage score follows.
+    fn appeal(&mut self, argument: &str) -> Result<Vec<Effect>> {
+        let Some(index) = self.transcript.items.len().checked_sub(1) else {
+            return Ok(vec![Effect::Notice("answer a question first".into())]);
+        };
+        let item = &self.transcript.items[index];
+        let arg_words = crate::words::content(argument);
+        let Some(point) = item
+            .grade
+            .missed
+            .iter()
+            .max_by_key(|m| crate::words::content(m).iter().filter(|w| arg_words.contains(w)).count())
+            .cloned()
+        else {
+            return Ok(vec![Effect::Notice("nothing was marked missed on your last answer".into())]);
+        };
+        let Some(q) = self.questions.iter().find(|q| q.id == item.question_id).cloned() else { return Ok(Vec::new()) };
+        let found = self.grader.recheck(&q, &item.answer, &point);
+        let item = &mut self.transcript.items[index];
+        let upheld = found.is_some();
+        if let Some(covered) = &found {
+            let points = (item.grade.covered.len() + item.grade.missed.len()).max(1) as f64;
+            item.grade.missed.retain(|m| m != &point);
+            item.grade.covered.push(covered.clone());
+            if let Some(c) = item.grade.criteria.iter_mut().find(|c| c.id == "coverage") {
+                c.score = (c.score + c.max / points).min(c.max);
+            }
+            item.grade.score = item.grade.score.map(|s| (((s + 6.0 / points).min(10.0)) * 2.0).round() / 2.0);
+        }
+        item.appeals.push(crate::transcript::Appeal {
+            point: point.clone(),
+            argument: argument.to_string(),
+            upheld,
+            evidence: found.map(|c| c.evidence),
+        });
+        self.store.save(&self.transcript)?;
+        let message = if upheld {
+            format!(
+                "appeal upheld: your answer does cover “{point}” — score now {}",
+                self.transcript.items[index].grade.score.map_or("-".into(), ui::score)
+            )
+        } else {
+            format!(
+                "appeal not upheld: your answer itself does not show “{point}” (the argument alone is not evidence)"
+            )
+        };
+        Ok(vec![Effect::Notice(message)])
     }
 
     /// Grades another attempt at item `index`, stores it under the item's `retries`, and shows

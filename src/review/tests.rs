@@ -35,6 +35,7 @@ fn item(id: &str, topic: &str, score: Option<f64>, answer: &str, timed_out: bool
         history: vec![],
         followups: vec![],
         retries: vec![],
+        appeals: vec![],
     }
 }
 

@@ -64,6 +64,9 @@ pub struct Item {
     pub history: Vec<Grade>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub followups: Vec<Item>,
+    /// Appeals against the grade ("I did cover X") and their outcome.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub appeals: Vec<Appeal>,
     /// Later attempts at the same question (practice `/retry`), each with its own grade.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub retries: Vec<Item>,
@@ -89,8 +92,19 @@ impl Item {
             history: Vec::new(),
             followups: Vec::new(),
             retries: Vec::new(),
+            appeals: Vec::new(),
         }
     }
+}
+
+/// An appeal: the key point the candidate says they covered, and whether the answer bears it out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Appeal {
+    pub point: String,
+    pub argument: String,
+    pub upheld: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
 }
 
 /// One session.

@@ -281,3 +281,25 @@ fn practice_retry_grades_another_attempt_and_shows_the_change() {
     assert_eq!(item["retries"].as_array().unwrap().len(), 1);
     assert_eq!(item["answer"], "The GIL is a lock.", "the first attempt is kept");
 }
+
+#[test]
+fn practice_appeals_are_checked_against_the_answer_not_the_argument() {
+    let ws = Workspace::new();
+    let id = "concurrency/gil-global-interpreter-lock-implications";
+    let second = "concurrency/threading-multiprocessing-asyncio-concurrent-futures";
+    let answer = "The GIL is a mutex in CPython, one thread at a time.";
+    let script = format!("{answer}\n.\n/appeal I obviously covered C extensions releasing the GIL, NumPy, Pandas\n");
+    let out = ws.run(&["practice", "--question", id, "--question", second, "--followups", "0"], &script);
+    let (stdout, _) = ok(&out);
+    assert!(stdout.contains("appeal not upheld") && stdout.contains("the argument alone is not evidence"), "{stdout}");
+    let item = &ws.transcripts_json()[0]["items"][0];
+    let appeals = item["appeals"].as_array().unwrap();
+    assert_eq!(appeals.len(), 1);
+    assert_eq!(appeals[0]["upheld"], false);
+    assert!(
+        appeals[0]["point"].as_str().unwrap().contains("C extensions"),
+        "the point the argument names: {}",
+        appeals[0]
+    );
+    assert_eq!(appeals[0]["argument"], "I obviously covered C extensions releasing the GIL, NumPy, Pandas");
+}

@@ -189,3 +189,16 @@ fn an_incidental_negation_does_not_cancel_a_covered_point() {
         "{covered:?}"
     );
 }
+
+#[test]
+fn an_appeal_is_upheld_only_on_the_answers_own_words() {
+    let b = bank();
+    let g = OfflineGrader::new(&b);
+    let point = "Use multiprocessing for CPU-bound parallelism";
+    let answer = "For CPU-heavy work, multiprocessing.";
+    let graded = g.grade(&b[0], answer);
+    assert!(graded.missed.contains(&point.to_string()), "missed at the normal bar: {graded:?}");
+    let upheld = g.recheck(point, answer).expect("a lower bar finds it");
+    assert!(answer.contains(&upheld.evidence));
+    assert!(g.recheck(point, "The GIL is a lock.").is_none(), "an argument is not evidence");
+}
