@@ -249,6 +249,28 @@ impl Grader for LlmGrader {
         self.grade_streaming(question, answer, None)
     }
 
+    /// Streams the reply and hands over each criterion's feedback as soon as its JSON string is
+    /// complete, so a practice view shows feedback while the rest is still being written.
+    fn grade_live(&self, question: &Question, answer: &str, on_feedback: &mut dyn FnMut(&str)) -> Grade {
+        let mut buffer = String::new();
+        let mut shown = 0;
+        let mut on_event = |e: client::StreamEvent<'_>| match e {
+            client::StreamEvent::Restart => {
+                buffer.clear();
+                shown = 0;
+            }
+            client::StreamEvent::Delta(piece) => {
+                buffer.push_str(piece);
+                let done = reply::complete_feedbacks(&buffer);
+                for text in done.iter().skip(shown) {
+                    on_feedback(text);
+                }
+                shown = done.len();
+            }
+        };
+        self.grade_streaming(question, answer, Some(&mut on_event))
+    }
+
     /// Appeals are re-checked against the answer alone by the offline matcher: the argument is
     /// not evidence, and the model is not asked to be persuaded.
     fn recheck(&self, _question: &Question, answer: &str, point: &str) -> Option<super::Covered> {

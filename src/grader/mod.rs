@@ -133,6 +133,12 @@ pub trait Grader: Send + Sync {
     /// reason when it cannot grade.
     fn grade(&self, question: &Question, answer: &str) -> Grade;
 
+    /// Grades like [`Grader::grade`], handing over pieces of feedback as they arrive (the LLM
+    /// grader streams; others hand over nothing).
+    fn grade_live(&self, question: &Question, answer: &str, _on_feedback: &mut dyn FnMut(&str)) -> Grade {
+        self.grade(question, answer)
+    }
+
     /// Re-checks one key point against the answer alone, for an appeal; `Some` when the answer
     /// does cover it after all.
     fn recheck(&self, _question: &Question, _answer: &str, _point: &str) -> Option<Covered> {

@@ -432,7 +432,14 @@ impl Session<'_> {
     fn grade_now(&mut self, spot: Spot, q: &Question) -> Result<Grade> {
         let answer = self.item(spot).map(|i| i.answer.clone()).unwrap_or_default();
         let hints = self.item(spot).map_or(0, |i| i.hints);
-        let mut grade = self.grader.grade(q, &answer);
+        let mut grade = if self.practice {
+            // Practice shows the grader's feedback as it arrives.
+            let grader = self.grader.clone();
+            let (source, printer) = (&mut self.source, self.printer);
+            grader.grade_live(q, &answer, &mut |text| source.print(&printer.paint(Tone::Dim, &format!("  … {text}"))))
+        } else {
+            self.grader.grade(q, &answer)
+        };
         if hints > 0 {
             // Each hint lowers the best score reachable by 1.5.
             let best = 10.0 - 1.5 * hints as f64;

@@ -503,3 +503,29 @@ fn an_off_topic_answer_is_not_inflated_by_the_model() {
     assert!(g.flags.contains(&"off-topic".to_string()), "{:?}", g.flags);
     assert!(g.score.unwrap() <= 2.0, "{g:?}");
 }
+
+#[test]
+fn practice_with_the_llm_grader_streams_feedback_as_it_arrives() {
+    let content = serde_json::json!({
+        "scores": {
+            "correctness": {"score": 3, "feedback": "Mostly right about the lock."},
+            "coverage": {"score": 1, "feedback": "Misses I/O and C extensions."},
+            "depth": {"score": 1, "feedback": "Little explanation."},
+            "clarity": {"score": 1, "feedback": "Clear."}
+        },
+        "covered": [], "feedback": "Say more about I/O.", "injection": false
+    })
+    .to_string();
+    let fake = FakeLlm::start(move |_, r| {
+        assert_eq!(r.json()["stream"], true, "practice streams");
+        ok(sse(&content, 12, true))
+    });
+    let ws = Workspace::new();
+    let mut cmd = ws.cmd(&["practice", "--question", GIL, "--grader", "llm", "--followups", "0"]);
+    cmd.env("OPENAI_BASE_URL", &fake.url);
+    let (stdout, _) = success(&crate::util::run_cmd(cmd, &format!("{ANSWER}\n.\n")));
+    let first = stdout.find("… Mostly right about the lock.").unwrap_or_else(|| panic!("{stdout}"));
+    let second = stdout.find("… Misses I/O and C extensions.").unwrap();
+    let score = stdout.find("Score ").unwrap();
+    assert!(first < second && second < score, "feedback arrives piece by piece before the score:\n{stdout}");
+}

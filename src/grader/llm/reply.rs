@@ -110,6 +110,35 @@ pub fn validate(text: &str, criteria: &[Criterion], key_points: &[String], answe
     Ok(Parsed { criteria: scores, covered, feedback, injection, unverified_evidence: unverified })
 }
 
+/// The `"feedback"` strings already complete in a partial reply, in order.
+pub fn complete_feedbacks(partial: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = partial;
+    while let Some(at) = rest.find("\"feedback\"") {
+        rest = &rest[at + 10..];
+        let Some(open) = rest.find('"') else { break };
+        let body = &rest[open + 1..];
+        let mut escaped = false;
+        let mut end = None;
+        for (i, c) in body.char_indices() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => {
+                    end = Some(i);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let Some(end) = end else { break };
+        let raw = &body[..end];
+        out.push(serde_json::from_str::<String>(&format!("\"{raw}\"")).unwrap_or_else(|_| raw.to_string()));
+        rest = &body[end + 1..];
+    }
+    out
+}
+
 /// The JSON schema of the reply, made from the rubric: one property per criterion with its own
 /// range, so a constrained model cannot skip a criterion, invent one or score out of range.
 /// Every array and string is bounded so a small model cannot repeat items until the token limit.
@@ -172,6 +201,12 @@ mod tests {
             [Covered { point: "The GIL is a mutex".into(), evidence: "a lock that lets one thread".into() }]
         );
         assert_eq!(p.unverified_evidence, 2);
+    }
+
+    #[test]
+    fn feedback_strings_are_taken_as_soon_as_they_are_complete() {
+        let partial = r#"{"scores": {"correctness": {"score": 3, "feedback": "Right, \"mostly\"."}, "coverage": {"score": 1, "feedback": "Miss"#;
+        assert_eq!(complete_feedbacks(partial), ["Right, \"mostly\"."]);
     }
 
     #[test]
