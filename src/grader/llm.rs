@@ -271,6 +271,23 @@ impl Grader for LlmGrader {
         self.grade_streaming(question, answer, Some(&mut on_event))
     }
 
+    /// Asks the model for a minimal edit of the answer that covers what it missed; `None` on any
+    /// fault (the view then shows the missed points as additions).
+    fn improve(&self, question: &Question, answer: &str, missed: &[String]) -> Option<String> {
+        let marker = marker();
+        let ctx = FollowUpContext { question: &question.question, reference: "", missed, marker: &marker, answer };
+        let user = self.prompts.render_improve(&ctx).ok()?;
+        let s = self.client.settings();
+        let mut body = json!({"model": s.model, "temperature": s.temperature, "max_tokens": s.max_tokens,
+            "messages": [{"role": "user", "content": user}]});
+        if self.level() != Level::Prompted {
+            body["response_format"] = json!({"type": "json_object"});
+        }
+        let reply = self.client.chat(&body).ok()?;
+        let improved = reply::extract_json(&reply.content)?["improved"].as_str()?.trim().to_string();
+        (!improved.is_empty() && improved != answer.trim()).then_some(improved)
+    }
+
     /// Appeals are re-checked against the answer alone by the offline matcher: the argument is
     /// not evidence, and the model is not asked to be persuaded.
     fn recheck(&self, _question: &Question, answer: &str, point: &str) -> Option<super::Covered> {

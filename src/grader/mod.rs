@@ -139,6 +139,12 @@ pub trait Grader: Send + Sync {
         self.grade(question, answer)
     }
 
+    /// A minimal edit of `answer` that would cover `missed`, when this grader can write one
+    /// (the LLM grader); `None` means "show the missed points as additions".
+    fn improve(&self, _question: &Question, _answer: &str, _missed: &[String]) -> Option<String> {
+        None
+    }
+
     /// Re-checks one key point against the answer alone, for an appeal; `Some` when the answer
     /// does cover it after all.
     fn recheck(&self, _question: &Question, _answer: &str, _point: &str) -> Option<Covered> {

@@ -12,6 +12,7 @@ const USER: &str = include_str!("../../prompts/grade.user.md");
 const REPAIR: &str = include_str!("../../prompts/repair.md");
 const RUBRIC: &str = include_str!("../../prompts/rubric.toml");
 const FOLLOWUP: &str = include_str!("../../prompts/followup.md");
+const IMPROVE: &str = include_str!("../../prompts/improve.md");
 
 /// One rubric criterion.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -45,6 +46,7 @@ pub struct Prompts {
     pub user: String,
     pub repair: String,
     pub followup: String,
+    pub improve: String,
     pub criteria: Vec<Criterion>,
     /// First 12 hex digits of SHA-256 over the three templates.
     pub prompt_hash: String,
@@ -75,6 +77,7 @@ impl Prompts {
         let (user, user_name) = read("grade.user.md", USER)?;
         let (repair, _) = read("repair.md", REPAIR)?;
         let (followup, _) = read("followup.md", FOLLOWUP)?;
+        let (improve, _) = read("improve.md", IMPROVE)?;
         let (rubric, rubric_name) = read("rubric.toml", RUBRIC)?;
         let criteria = toml::from_str::<RubricFile>(&rubric)
             .map_err(|e| PromptError::Rubric { name: rubric_name.clone(), message: e.to_string() })?
@@ -90,12 +93,13 @@ impl Prompts {
         env.add_template("user", &user)
             .map_err(|e| PromptError::Template { name: user_name, message: e.to_string() })?;
         Ok(Prompts {
-            prompt_hash: hash(&[&system, &user, &repair, &followup]),
+            prompt_hash: hash(&[&system, &user, &repair, &followup, &improve]),
             rubric_hash: hash(&[&rubric]),
             system,
             user,
             repair,
             followup,
+            improve,
             criteria,
         })
     }
@@ -112,6 +116,13 @@ impl Prompts {
         let env = minijinja::Environment::new();
         env.render_str(&self.followup, minijinja::Value::from(minijinja::value::Serde(ctx)))
             .map_err(|e| PromptError::Template { name: "followup.md".into(), message: e.to_string() })
+    }
+
+    /// The request for a minimal edit of an answer (`/improve`); same context as a follow-up.
+    pub fn render_improve(&self, ctx: &FollowUpContext) -> Result<String, PromptError> {
+        let env = minijinja::Environment::new();
+        env.render_str(&self.improve, minijinja::Value::from(minijinja::value::Serde(ctx)))
+            .map_err(|e| PromptError::Template { name: "improve.md".into(), message: e.to_string() })
     }
 
     /// The follow-up message asking for a corrected reply.

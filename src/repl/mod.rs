@@ -202,6 +202,7 @@ impl Session<'_> {
                         } else if self.practice {
                             let grade = self.grade_now(spot, &q)?;
                             self.show_feedback(&grade);
+                            self.last_missed = (grade.missed.clone(), outcome.answer.clone());
                         } else if spot.followup.is_none() {
                             self.grading.submit(spot.item, &q, &outcome.answer);
                         } else {
@@ -370,12 +371,43 @@ impl Session<'_> {
             }
             Some(Parsed::Improve) => {
                 let (missed, answer) = self.last_missed.clone();
-                self.source.print(&self.printer.paint(Tone::Bold, "Your answer, with what it missed:"));
-                for line in answer.lines() {
-                    self.source.print(&format!("  {line}"));
-                }
-                for m in &missed {
-                    self.source.print(&self.printer.paint(Tone::Good, &ui::wrap(&format!("+ {m}"), 78, "  ")));
+                let question = self
+                    .transcript
+                    .items
+                    .last()
+                    .and_then(|i| self.questions.iter().find(|q| q.id == i.question_id))
+                    .cloned();
+                let improved = question.and_then(|q| self.grader.improve(&q, &answer, &missed));
+                let p = self.printer;
+                match improved {
+                    Some(better) => {
+                        self.source
+                            .print(&p.paint(Tone::Bold, "A minimal edit of your answer that covers what it missed:"));
+                        let diff = similar::TextDiff::from_words(answer.as_str(), better.as_str());
+                        let mut line = String::from("  ");
+                        for change in diff.iter_all_changes() {
+                            let text = change.value();
+                            match change.tag() {
+                                similar::ChangeTag::Equal => line.push_str(text),
+                                similar::ChangeTag::Insert => {
+                                    line.push_str(&p.paint(Tone::Good, &format!("{{+{text}+}}")))
+                                }
+                                similar::ChangeTag::Delete => {
+                                    line.push_str(&p.paint(Tone::Bad, &format!("[-{text}-]")))
+                                }
+                            }
+                        }
+                        self.source.print(&line);
+                    }
+                    None => {
+                        self.source.print(&p.paint(Tone::Bold, "Your answer, with what it missed:"));
+                        for line in answer.lines() {
+                            self.source.print(&format!("  {line}"));
+                        }
+                        for m in &missed {
+                            self.source.print(&p.paint(Tone::Good, &ui::wrap(&format!("+ {m}"), 78, "  ")));
+                        }
+                    }
                 }
                 Vec::new()
             }

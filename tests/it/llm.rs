@@ -529,3 +529,24 @@ fn practice_with_the_llm_grader_streams_feedback_as_it_arrives() {
     let score = stdout.find("Score ").unwrap();
     assert!(first < second && second < score, "feedback arrives piece by piece before the score:\n{stdout}");
 }
+
+#[test]
+fn practice_improve_shows_the_models_minimal_edit_as_a_diff() {
+    let content = grading([2, 1, 1, 1], &[]);
+    let fake = FakeLlm::start(move |_, r| {
+        let body = r.json();
+        if body["stream"] == true {
+            ok(sse(&content, 3, true))
+        } else {
+            assert!(body["messages"][0]["content"].as_str().unwrap().contains("smallest edits"));
+            ok(completion(r#"{"improved": "The GIL is a mutex, released during blocking I/O."}"#, "stop"))
+        }
+    });
+    let ws = Workspace::new();
+    let second = "concurrency/threading-multiprocessing-asyncio-concurrent-futures";
+    let mut cmd = ws.cmd(&["practice", "--question", GIL, "--question", second, "--grader", "llm", "--followups", "0"]);
+    cmd.env("OPENAI_BASE_URL", &fake.url);
+    let (stdout, _) = success(&crate::util::run_cmd(cmd, "The GIL is a mutex.\n.\n/improve\n"));
+    assert!(stdout.contains("A minimal edit of your answer"), "{stdout}");
+    assert!(stdout.contains("{+released+}") && stdout.contains("[-mutex.-]"), "{stdout}");
+}
