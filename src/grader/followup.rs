@@ -33,13 +33,13 @@ pub fn offline(parent: &Question, missed: &[String], answer: &str, number: usize
             break;
         }
     }
-    let subject = match cues.as_slice() {
-        [] => "the part you have not covered yet".to_string(),
-        [one] => format!("“{one}”"),
-        [a, b, ..] => format!("“{a}” and “{b}”"),
+    let ask = match cues.as_slice() {
+        [] => "What about the part you have not covered yet?".to_string(),
+        [one] => format!("Where does “{one}” come into it?"),
+        [a, b, ..] => format!("Where do “{a}” and “{b}” come into it?"),
     };
     let opener = ["Let's go one level deeper.", "One more on this.", "Last one on this topic."][(number - 1).min(2)];
-    let text = format!("{opener} Where do {subject} come into it? Explain how, with an example if you can.");
+    let text = format!("{opener} {ask} Explain how, with an example if you can.");
     let mut q = parent.clone();
     q.question = text;
     q.code = None;

@@ -254,6 +254,7 @@ impl Grader for LlmGrader {
     fn grade_live(&self, question: &Question, answer: &str, on_feedback: &mut dyn FnMut(&str)) -> Grade {
         let mut buffer = String::new();
         let mut shown = 0;
+        let answer_norm = reply::norm(answer);
         let mut on_event = |e: client::StreamEvent<'_>| match e {
             client::StreamEvent::Restart => {
                 buffer.clear();
@@ -263,7 +264,10 @@ impl Grader for LlmGrader {
                 buffer.push_str(piece);
                 let done = reply::complete_feedbacks(&buffer);
                 for text in done.iter().skip(shown) {
-                    on_feedback(text);
+                    let text = reply::useful(text, &answer_norm);
+                    if !text.is_empty() {
+                        on_feedback(&text);
+                    }
                 }
                 shown = done.len();
             }

@@ -48,7 +48,13 @@ pub fn extract_json(text: &str) -> Option<Value> {
     None
 }
 
-fn norm(s: &str) -> String {
+/// Feedback worth showing: a model that only parrots the candidate's answer back says nothing.
+pub fn useful(feedback: &str, answer_norm: &str) -> String {
+    let f = norm(feedback);
+    if f.len() > 30 && answer_norm.contains(&f) { String::new() } else { feedback.chars().take(400).collect() }
+}
+
+pub fn norm(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
@@ -69,6 +75,7 @@ pub fn validate(text: &str, criteria: &[Criterion], key_points: &[String], answe
         (None, Some(list)) => list.clone(),
         (None, None) => return Err("missing `scores`".into()),
     };
+    let answer_norm = norm(answer);
     let mut scores = Vec::new();
     for c in criteria {
         let item = items
@@ -79,10 +86,9 @@ pub fn validate(text: &str, criteria: &[Criterion], key_points: &[String], answe
         if !(0.0..=f64::from(c.max)).contains(&score) {
             return Err(format!("criterion `{}` scored {score}, outside 0..={}", c.id, c.max));
         }
-        let feedback = item["feedback"].as_str().unwrap_or_default().chars().take(400).collect();
+        let feedback = useful(item["feedback"].as_str().unwrap_or_default(), &answer_norm);
         scores.push(CriterionScore { id: c.id.clone(), score, max: f64::from(c.max), feedback });
     }
-    let answer_norm = norm(answer);
     let mut covered: Vec<Covered> = Vec::new();
     let mut unverified = 0;
     for item in v["covered"].as_array().map(Vec::as_slice).unwrap_or_default() {
@@ -105,7 +111,7 @@ pub fn validate(text: &str, criteria: &[Criterion], key_points: &[String], answe
             covered.push(Covered { point: kp.clone(), evidence: quote.to_string() });
         }
     }
-    let feedback = v["feedback"].as_str().unwrap_or_default().chars().take(600).collect();
+    let feedback = useful(v["feedback"].as_str().unwrap_or_default(), &answer_norm);
     let injection = v["injection"].as_bool().unwrap_or(false);
     Ok(Parsed { criteria: scores, covered, feedback, injection, unverified_evidence: unverified })
 }
@@ -201,6 +207,15 @@ mod tests {
             [Covered { point: "The GIL is a mutex".into(), evidence: "a lock that lets one thread".into() }]
         );
         assert_eq!(p.unverified_evidence, 2);
+    }
+
+    #[test]
+    fn feedback_that_parrots_the_answer_is_dropped() {
+        let answer = "The GIL is a mutex in CPython that lets one thread run bytecode at a time.";
+        let text = GOOD.replace("\"Right.\"", &format!("\"{answer}\""));
+        let p = validate(&text, &rubric(), &[], answer).unwrap();
+        assert_eq!(p.criteria[0].feedback, "");
+        assert_eq!(p.criteria[1].feedback, "Most.");
     }
 
     #[test]
