@@ -35,7 +35,25 @@ pub fn run(args: InterviewArgs, ctx: &Context) -> Result<()> {
 pub fn practice(args: PracticeArgs, ctx: &Context) -> Result<()> {
     let ids = if args.weak {
         let stats = crate::review::stats(&super::review::load_all(ctx));
-        let weak: Vec<String> = stats.weakest.iter().filter(|q| q.mean < 7.0).map(|q| q.question_id.clone()).collect();
+        let mut weak: Vec<String> =
+            stats.weakest.iter().filter(|q| q.mean < 7.0).map(|q| q.question_id.clone()).collect();
+        // Then questions not yet answered from the two weakest topics.
+        if !weak.is_empty() {
+            let bank = ctx.settings.load_bank()?;
+            let topics: Vec<&str> =
+                stats.by_topic.iter().filter(|t| t.mean < 7.0).take(2).map(|t| t.topic.as_str()).collect();
+            let answered: Vec<&str> = stats.weakest.iter().map(|q| q.question_id.as_str()).collect();
+            weak.extend(
+                bank.questions
+                    .iter()
+                    .filter(|q| {
+                        topics.contains(&q.topic.as_str())
+                            && !answered.contains(&q.id.as_str())
+                            && !q.key_points.is_empty()
+                    })
+                    .map(|q| q.id.clone()),
+            );
+        }
         if weak.is_empty() {
             return Err(Error::usage(
                 "no weak questions yet",

@@ -292,10 +292,26 @@ impl Grader for LlmGrader {
         (!improved.is_empty() && improved != answer.trim()).then_some(improved)
     }
 
-    /// Appeals are re-checked against the answer alone by the offline matcher: the argument is
-    /// not evidence, and the model is not asked to be persuaded.
+    /// Appeals: the offline matcher first; failing that, the model is asked whether the answer
+    /// covers the point — it sees the point and the answer, never the candidate's argument —
+    /// and its evidence must be a quote from the answer.
     fn recheck(&self, _question: &Question, answer: &str, point: &str) -> Option<super::Covered> {
-        self.offline.recheck(point, answer)
+        if let Some(found) = self.offline.recheck(point, answer) {
+            return Some(found);
+        }
+        let marker = marker();
+        let user = self.prompts.render_recheck(point, &marker, answer);
+        let s = self.client.settings();
+        let mut body = json!({"model": s.model, "temperature": s.temperature, "max_tokens": 200,
+            "messages": [{"role": "user", "content": user}]});
+        if self.level() != Level::Prompted {
+            body["response_format"] = json!({"type": "json_object"});
+        }
+        let reply = self.client.chat(&body).ok()?;
+        let v = reply::extract_json(&reply.content)?;
+        let evidence = v["evidence"].as_str()?.trim().trim_matches(['"', '“', '”']).trim().to_string();
+        let quoted = !evidence.is_empty() && reply::norm(answer).contains(&reply::norm(&evidence));
+        (v["covered"].as_bool() == Some(true) && quoted).then(|| super::Covered { point: point.to_string(), evidence })
     }
 
     /// Asks the model for the follow-up's wording; the probed points must be missed key points

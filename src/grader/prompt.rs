@@ -13,6 +13,7 @@ const REPAIR: &str = include_str!("../../prompts/repair.md");
 const RUBRIC: &str = include_str!("../../prompts/rubric.toml");
 const FOLLOWUP: &str = include_str!("../../prompts/followup.md");
 const IMPROVE: &str = include_str!("../../prompts/improve.md");
+const RECHECK: &str = include_str!("../../prompts/recheck.md");
 
 /// One rubric criterion.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -47,6 +48,7 @@ pub struct Prompts {
     pub repair: String,
     pub followup: String,
     pub improve: String,
+    pub recheck: String,
     pub criteria: Vec<Criterion>,
     /// First 12 hex digits of SHA-256 over the three templates.
     pub prompt_hash: String,
@@ -78,6 +80,7 @@ impl Prompts {
         let (repair, _) = read("repair.md", REPAIR)?;
         let (followup, _) = read("followup.md", FOLLOWUP)?;
         let (improve, _) = read("improve.md", IMPROVE)?;
+        let (recheck, _) = read("recheck.md", RECHECK)?;
         let (rubric, rubric_name) = read("rubric.toml", RUBRIC)?;
         let criteria = toml::from_str::<RubricFile>(&rubric)
             .map_err(|e| PromptError::Rubric { name: rubric_name.clone(), message: e.to_string() })?
@@ -93,13 +96,14 @@ impl Prompts {
         env.add_template("user", &user)
             .map_err(|e| PromptError::Template { name: user_name, message: e.to_string() })?;
         Ok(Prompts {
-            prompt_hash: hash(&[&system, &user, &repair, &followup, &improve]),
+            prompt_hash: hash(&[&system, &user, &repair, &followup, &improve, &recheck]),
             rubric_hash: hash(&[&rubric]),
             system,
             user,
             repair,
             followup,
             improve,
+            recheck,
             criteria,
         })
     }
@@ -123,6 +127,13 @@ impl Prompts {
         let env = minijinja::Environment::new();
         env.render_str(&self.improve, minijinja::Value::from(minijinja::value::Serde(ctx)))
             .map_err(|e| PromptError::Template { name: "improve.md".into(), message: e.to_string() })
+    }
+
+    /// The appeal re-check: one key point against the answer alone (the argument is not sent).
+    pub fn render_recheck(&self, point: &str, marker: &str, answer: &str) -> String {
+        let env = minijinja::Environment::new();
+        env.render_str(&self.recheck, minijinja::context! { point => point, marker => marker, answer => answer })
+            .unwrap_or_else(|_| self.recheck.clone())
     }
 
     /// The follow-up message asking for a corrected reply.

@@ -550,3 +550,26 @@ fn practice_improve_shows_the_models_minimal_edit_as_a_diff() {
     assert!(stdout.contains("A minimal edit of your answer"), "{stdout}");
     assert!(stdout.contains("{+released+}") && stdout.contains("[-mutex.-]"), "{stdout}");
 }
+
+#[test]
+fn an_llm_appeal_needs_a_real_quote_and_never_sees_the_argument() {
+    let b = bank();
+    let q = b.iter().find(|q| q.id == GIL).unwrap();
+    let point = q.key_points.last().unwrap().clone();
+    let answer = "Some libraries do heavy numeric work outside the interpreter lock, which is why they stay fast.";
+    let fake = FakeLlm::start(|n, r| {
+        let user = r.json()["messages"][0]["content"].as_str().unwrap().to_string();
+        assert!(user.contains("## Key point") && !user.contains("I did cover"), "the argument is never sent");
+        match n {
+            0 => ok(completion(
+                r#"{"covered": true, "evidence": "do heavy numeric work outside the interpreter lock"}"#,
+                "stop",
+            )),
+            _ => ok(completion(r#"{"covered": true, "evidence": "NumPy releases the GIL"}"#, "stop")),
+        }
+    });
+    let (g, _) = grader_with(settings(&fake.url));
+    let upheld = g.recheck(q, answer, &point).expect("a quote from the answer upholds it");
+    assert!(answer.contains(&upheld.evidence));
+    assert!(g.recheck(q, answer, &point).is_none(), "a quote the answer does not contain is not evidence");
+}
