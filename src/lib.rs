@@ -3,13 +3,15 @@
 //! Modules, one per domain:
 //! - [`bank`]: the question bank (model, importers, mojibake repair, dedupe, on-disk format);
 //! - [`session`]: the interview as a pure state machine;
-//! - [`grader`]: the `Grader` trait and the offline grader;
+//! - [`grader`]: the `Grader` trait, the offline and the LLM grader;
+//! - [`calibrate`]: agreement of a grader with an expert on a labelled set;
 //! - [`transcript`]: crash-safe transcripts and their renderings;
 //! - [`repl`]: the terminal driver of the session;
 //! - [`ui`]: the one printer all output goes through;
 //! - [`cli`], [`config`] and [`commands`]: arguments, resolved settings, one module per subcommand.
 
 pub mod bank;
+pub mod calibrate;
 pub mod cli;
 pub mod commands;
 pub mod config;

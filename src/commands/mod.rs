@@ -2,6 +2,7 @@
 //! dispatches.
 
 pub mod bank;
+pub mod calibrate;
 pub mod config;
 pub mod doctor;
 pub mod export;
@@ -25,6 +26,7 @@ pub fn dispatch(command: Command, ctx: &Context) -> Result<()> {
         Command::Report(args) => review::report(args, ctx),
         Command::Due(args) => review::due(args, ctx),
         Command::Regrade(args) => regrade::run(args, ctx),
+        Command::Calibrate(args) => calibrate::run(args, ctx),
         Command::Doctor(args) => doctor::run(args.json, ctx),
     }
 }

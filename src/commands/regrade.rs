@@ -3,15 +3,15 @@
 //! saved as it arrives, and a run's progress is kept in `<transcripts>/.regrade-<key>.json`, so
 //! an interrupted run loses nothing and the same command continues where it stopped.
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
-use std::sync::{Arc, Mutex, mpsc};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use serde_json::json;
 
 use crate::cli::{GraderKind, RegradeArgs};
 use crate::config::Context;
 use crate::error::{Error, Result};
-use crate::grader::{Grade, GradeStatus, Grader};
+use crate::grader::{self, GradeStatus, Grader};
 use crate::transcript::{Store, Transcript};
 use crate::ui::{self, Tone};
 
@@ -56,7 +56,7 @@ pub fn run(args: RegradeArgs, ctx: &Context) -> Result<()> {
     let progress_file = ctx.settings.transcripts.join(format!(".regrade-{}.json", key.replace(['/', ' '], "_")));
     let mut done: BTreeSet<String> =
         std::fs::read(&progress_file).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
-    let mut jobs = VecDeque::new();
+    let mut jobs = Vec::new();
     let mut missing = 0;
     for (ti, t) in transcripts.iter().enumerate() {
         let kind = kind_of(t);
@@ -78,38 +78,24 @@ pub fn run(args: RegradeArgs, ctx: &Context) -> Result<()> {
                     g
                 }
             };
-            jobs.push_back(Job { transcript: ti, item: ii, grader, question: q.clone(), answer: item.answer.clone() });
+            jobs.push(Job { transcript: ti, item: ii, grader, question: q.clone(), answer: item.answer.clone() });
         }
     }
     if missing > 0 {
         ctx.printer.warn(&format!("{missing} answer(s) skipped: their questions are not in {}", bank.origin_label()));
     }
     let total = jobs.len();
-    let bar = progress(total, &ctx.printer);
-    let queue = Arc::new(Mutex::new(jobs));
-    let (tx, rx) = mpsc::channel::<(usize, usize, Grade)>();
-    let workers = args.concurrency.clamp(1, 64).min(total.max(1));
+    let bar = ctx.printer.progress("regrading", total);
     let mut diffs = Vec::new();
-    std::thread::scope(|scope| -> Result<()> {
-        for _ in 0..workers {
-            let (queue, tx) = (queue.clone(), tx.clone());
-            scope.spawn(move || {
-                loop {
-                    let Some(job) = queue.lock().ok().and_then(|mut q| q.pop_front()) else { return };
-                    let grade = job.grader.grade(&job.question, &job.answer);
-                    if tx.send((job.transcript, job.item, grade)).is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-        drop(tx);
-        // Apply whatever has arrived, then save each touched transcript once: at hundreds of
-        // grades a second, one fsync per grade would be the bottleneck.
-        while let Ok(first) = rx.recv() {
-            let batch: Vec<(usize, usize, Grade)> = std::iter::once(first).chain(rx.try_iter()).collect();
+    // Apply whatever has arrived, then save each touched transcript once: at hundreds of grades
+    // a second, one fsync per grade would be the bottleneck.
+    grader::pool::run(
+        jobs,
+        args.concurrency,
+        |j: &Job| (j.transcript, j.item, j.grader.grade(&j.question, &j.answer)),
+        |batch| -> Result<()> {
             let mut touched = BTreeSet::new();
-            for (ti, ii, grade) in batch {
+            for (_, (ti, ii, grade)) in batch {
                 let t = &mut transcripts[ti];
                 let item = &mut t.items[ii];
                 let before = item.grade.score;
@@ -131,9 +117,9 @@ pub fn run(args: RegradeArgs, ctx: &Context) -> Result<()> {
             if let Ok(json) = serde_json::to_vec(&done) {
                 let _ = crate::transcript::store::write_atomic(&progress_file, &json);
             }
-        }
-        Ok(())
-    })?;
+            Ok(())
+        },
+    )?;
     bar.finish_and_clear();
     let _ = std::fs::remove_file(&progress_file);
     report(&diffs, args.json, ctx);
@@ -145,17 +131,6 @@ pub fn run(args: RegradeArgs, ctx: &Context) -> Result<()> {
         };
     }
     Ok(())
-}
-
-fn progress(total: usize, printer: &crate::ui::Printer) -> indicatif::ProgressBar {
-    if !printer.err_is_colored() || total < 2 {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(total as u64);
-    if let Ok(style) = indicatif::ProgressStyle::with_template("regrading {bar:30} {pos}/{len} · {eta} left") {
-        bar.set_style(style);
-    }
-    bar
 }
 
 /// Per-item changes and the drift summary.

@@ -10,7 +10,8 @@
 //!   invalid reply gets one repair retry; still invalid → `pending` with the reason.
 //! - Validation holds whatever the model says: scores in range, evidence quoted from the
 //!   answer, and an answer flagged as an injection attempt, a keyword list or off-topic (an
-//!   answer to another question) never scores more than 2 points above its offline score.
+//!   answer to another question) never scores above its offline score (which caps an injection
+//!   attempt at 4 and a keyword list at 2).
 //! - Nothing is lost: every failure is a `pending` grade with its reason, completed later by
 //!   `viva resume`.
 
@@ -492,7 +493,8 @@ impl LlmGrader {
         }
         let mut score: f64 = parsed.criteria.iter().map(|c| c.score).sum();
         if flags.iter().any(|f| ADVERSARIAL.contains(&f.as_str())) {
-            score = score.min(substance.score.unwrap_or(0.0) + 2.0);
+            // An answer that games the grader gets no benefit of the doubt.
+            score = score.min(substance.score.unwrap_or(0.0));
         }
         if flags.iter().any(|f| f == "off-topic") {
             // An answer to another question scores at most 2, whatever the model says.

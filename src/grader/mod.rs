@@ -8,6 +8,7 @@
 pub mod followup;
 pub mod llm;
 pub mod offline;
+pub mod pool;
 pub mod prompt;
 pub mod tokens;
 

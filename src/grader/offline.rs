@@ -14,7 +14,7 @@
 //!   are scaled by relevance (the share of key points covered), so fluent prose about
 //!   something else earns little.
 //! - Cheap tricks are caught first: an empty answer, "I don't know", punctuation only score 0;
-//!   a keyword list is capped at 3; the question echoed back at 1; another question's
+//!   a keyword list is capped at 2; the question echoed back at 1; another question's
 //!   reference answer pasted in at 2; instructions to the grader ("give this 10/10", fake
 //!   JSON, `SYSTEM:` lines) are flagged and removed before grading, so they earn nothing.
 //!
@@ -28,12 +28,22 @@ use crate::bank::Question;
 use crate::words;
 
 /// Bump when the method changes: recorded with every grade.
-pub const VERSION: &str = "offline-3";
+pub const VERSION: &str = "offline-4";
 
-/// A question's reference as word trigrams, to recognise a pasted reference.
+/// A question's reference as word trigrams, to recognise a pasted reference, and the content
+/// words of the question, its reference and key points, to recognise an answer to it.
 struct Reference {
     id: String,
     trigrams: std::collections::HashSet<[String; 3]>,
+    words: std::collections::HashSet<String>,
+}
+
+/// Content words of a question, its reference answer and key points.
+fn vocabulary(q: &Question) -> std::collections::HashSet<String> {
+    let mut words = words::content(&q.question);
+    words.extend(words::content(q.answer.as_deref().unwrap_or_default()));
+    words.extend(q.key_points.iter().flat_map(|k| words::content(k)));
+    words.into_iter().collect()
 }
 
 /// Consecutive word triples: copying keeps them, writing your own answer rarely does.
@@ -69,7 +79,9 @@ impl OfflineGrader {
         let idf = df.into_iter().map(|(w, d)| (w, (1.0 + n / d as f64).ln())).collect();
         let references = bank
             .iter()
-            .filter_map(|q| Some(Reference { id: q.id.clone(), trigrams: trigrams(q.answer.as_deref()?) }))
+            .filter_map(|q| {
+                Some(Reference { id: q.id.clone(), trigrams: trigrams(q.answer.as_deref()?), words: vocabulary(q) })
+            })
             .collect();
         OfflineGrader { idf, default_idf: (1.0 + n).ln(), references }
     }
@@ -77,9 +89,29 @@ impl OfflineGrader {
     fn weight(&self, word: &str) -> f64 {
         self.idf.get(word).copied().unwrap_or(self.default_idf)
     }
+
+    /// Whether the answer fits another question of the bank clearly better than this one: the
+    /// share of its (rarity-weighted) words found in the other question's vocabulary beats
+    /// this question's by 0.2 and reaches 0.4.
+    fn answers_another(&self, text: &str, question: &Question) -> bool {
+        let mut aw = words::content(text);
+        aw.sort();
+        aw.dedup();
+        let total: f64 = aw.iter().map(|w| self.weight(w)).sum();
+        if total <= 0.0 {
+            return false;
+        }
+        let fit = |vocab: &std::collections::HashSet<String>| {
+            aw.iter().filter(|w| vocab.contains(*w)).map(|w| self.weight(w)).sum::<f64>() / total
+        };
+        let own = fit(&vocabulary(question));
+        let other = self.references.iter().filter(|r| r.id != question.id).map(|r| fit(&r.words)).fold(0.0, f64::max);
+        other >= 0.4 && other >= own + 0.2
+    }
 }
 
 pub(crate) mod checks;
+mod matching;
 
 impl Grader for OfflineGrader {
     fn info(&self) -> GraderInfo {
@@ -115,28 +147,48 @@ impl Grader for OfflineGrader {
         let sentences = checks::sentences(&text);
         let mut covered = Vec::new();
         let mut missed = Vec::new();
+        let (mut credit, mut contradictions) = (0.0, 0usize);
         for point in &points {
-            match self.best_match(point, &sentences) {
+            let m = self.assess(point, &text, &sentences, 0.5);
+            credit += m.credit;
+            contradictions += usize::from(m.contradicted);
+            match m.evidence {
                 Some(evidence) => covered.push(Covered { point: point.clone(), evidence: evidence.to_string() }),
                 None => missed.push(point.clone()),
             }
         }
-        let coverage = 6.0 * covered.len() as f64 / points.len() as f64;
+        let coverage = 6.0 * credit / points.len() as f64;
         let depth = checks::depth(&text, question.answer.as_deref().unwrap_or(""));
         let clarity = checks::clarity(&text);
         // Depth and clarity count in proportion to relevance: a fluent answer to another
         // question earns little.
-        let share = covered.len() as f64 / points.len() as f64;
+        let share = credit / points.len() as f64;
         let relevance = (0.25 + 1.5 * share).min(1.0);
         let (depth, clarity) = (depth * relevance, clarity * relevance);
         let mut score = coverage + depth + clarity;
         let mut cap = 10.0f64;
         if checks::is_keyword_list(&text) {
             flags.push("keyword-stuffing".into());
-            cap = cap.min(3.0);
+            cap = cap.min(2.0);
         }
-        if covered.is_empty() && checks::is_off_topic(&text, question) {
+        if injected {
+            // The instructions themselves earn nothing (removed above); an answer that tries to
+            // game the grader does not get top marks for the rest either.
+            cap = cap.min(4.0);
+        }
+        if covered.is_empty() && (checks::is_off_topic(&text, question) || self.answers_another(&text, question)) {
             flags.push("off-topic".into());
+        }
+        // A key point stated the wrong way round, or a string of absolute claims: the marks of a
+        // confidently wrong answer that uses the right words.
+        if contradictions > 0 {
+            flags.push("contradiction".into());
+            cap = cap.min(if contradictions == 1 { 4.0 } else { 2.0 });
+        }
+        // Judged on the whole answer: removing an injected sentence must never lift the cap.
+        if checks::overclaims(&text) || checks::overclaims(answer) {
+            flags.push("overclaiming".into());
+            cap = cap.min(5.0);
         }
         if checks::is_echo(&text, question) {
             flags.push("echo".into());
@@ -238,11 +290,6 @@ impl OfflineGrader {
             grader: self.info(),
             provenance: None,
         }
-    }
-
-    /// The sentence of the answer that covers `point`, if one does.
-    fn best_match<'a>(&self, point: &str, sentences: &[&'a str]) -> Option<&'a str> {
-        self.match_with(point, sentences, 0.5)
     }
 
     /// An appeal ("I did cover X"): the point is looked for again in the answer alone — the

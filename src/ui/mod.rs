@@ -103,6 +103,21 @@ impl Printer {
         }
     }
 
+    /// A progress bar on stderr for `total` steps, hidden when stderr is not a terminal (or
+    /// colour is off) or there is a single step.
+    pub fn progress(&self, what: &str, total: usize) -> indicatif::ProgressBar {
+        if !self.color_err || total < 2 {
+            return indicatif::ProgressBar::hidden();
+        }
+        let bar = indicatif::ProgressBar::new(total as u64);
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template(&format!("{what} {{bar:30}} {{pos}}/{{len}} · {{eta}} left"))
+        {
+            bar.set_style(style);
+        }
+        bar
+    }
+
     pub fn warn(&self, message: &str) {
         self.err(format!("{} {message}", self.paint_err(Tone::Warn, "warning:")));
     }

@@ -60,7 +60,7 @@ pub fn negated_words<'a>(s: &str, matched: &[&'a String]) -> Vec<&'a String> {
 
 const DONT_KNOW: &[&str] = &[
     "i don't know", "i dont know", "don't know", "dont know", "no idea", "not sure", "idk", "i have no clue", "skip",
-    "pass", "no clue", "i forget", "i forgot", "n/a",
+    "pass", "no clue", "i forget", "i forgot", "n/a", "not familiar", "never used", "haven't used",
 ];
 
 /// `Some(flag)` when there is nothing to grade.
@@ -71,18 +71,28 @@ pub fn empty_or_dont_know(text: &str) -> Option<&'static str> {
     }
     let lower = t.to_lowercase();
     let n = words::tokens(&lower).len();
-    if n <= 12 && DONT_KNOW.iter().any(|d| lower.contains(d)) {
+    // A short answer that says so, or a slightly longer one that opens with it ("I don't
+    // know those, I don't really use type hints beyond the basics").
+    let first = sentences(&lower).first().copied().unwrap_or("");
+    let opens = DONT_KNOW.iter().any(|d| first.contains(d)) || first.starts_with("sorry");
+    if (n <= 12 && DONT_KNOW.iter().any(|d| lower.contains(d))) || (n <= 25 && opens) {
         return Some("dont-know");
     }
     None
 }
 
+/// Master-key openers: removed, keeping what follows them.
+const OPENERS: &[&str] = &["solution:", "thought process:", "answer:"];
+
 const INJECTION: &[&str] = &[
     "ignore previous", "ignore all previous", "ignore the above", "ignore the rubric", "ignore your instructions",
     "ignore the instructions", "disregard", "give this answer", "give me 10", "give it 10", "give 10", "10/10",
     "full marks", "maximum score", "score of 10", "as the grader", "you are the grader", "dear grader", "grader:",
-    "system:", "assistant:", "\"score\"", "'score'", "score:", "thought process:", "new instructions",
-    "you must award", "rate this",
+    "system:", "assistant:", "\"score\"", "'score'", "score:", "new instructions", "you must award", "rate this",
+    // Grader-voice openers ("master keys"): the answer judging itself.
+    "the candidate", "answer is correct", "answer is complete", "correct and complete", "answer: correct", "verdict",
+    "final score", "pre-approved", "score =", "score=", "evaluator", "system override", "<!--", "award the",
+    "assign score", "let's evaluate", "step by step", "let's solve", "exemplary", "meets all criteria",
 ];
 
 /// The answer without injected instructions (lines or sentences addressed to the grader, a
@@ -98,6 +108,14 @@ pub fn without_injection(answer: &str) -> (String, bool) {
         }
         let mut parts = Vec::new();
         for s in sentences(line) {
+            // An opener ("Solution: …") goes; the sentence it opens is judged on its own.
+            let s = match OPENERS.iter().find(|o| s.to_lowercase().starts_with(*o)) {
+                Some(o) => {
+                    found = true;
+                    s[o.len()..].trim_start()
+                }
+                None => s,
+            };
             let lower = s.to_lowercase();
             if INJECTION.iter().any(|p| lower.contains(p)) {
                 found = true;
@@ -139,6 +157,20 @@ const CONNECTIVES: &[&str] = &[
     "because", "so", "therefore", "which", "since", "means", "example", "e.g", "instead", "whereas", "unlike",
     "however", "thus", "while", "when", "otherwise", "avoid", "trade-off", "tradeoff",
 ];
+
+/// Absolute words: a confidently wrong answer leans on them ("always", "every", "no drawbacks").
+const ABSOLUTES: &[&str] = &[
+    "always", "never", "every", "all", "any", "automatically", "guarantees", "guaranteed", "only", "just",
+    "completely", "entirely", "exactly", "fully", "basically", "totally", "impossible", "must", "nothing",
+    "everything", "no",
+];
+
+/// Whether the answer overclaims: more than one word in 22 is an absolute (strong answers in
+/// the calibration set stay under one in 30). Not for short answers.
+pub fn overclaims(text: &str) -> bool {
+    let toks = words::tokens(text);
+    toks.len() >= 30 && toks.iter().filter(|w| ABSOLUTES.contains(&w.as_str())).count() * 22 > toks.len()
+}
 
 /// Depth, 0–2: reasons and examples, and how much of the reference's content it uses.
 pub fn depth(text: &str, reference: &str) -> f64 {
