@@ -73,7 +73,7 @@ pub enum Command {
     /// absolute error, the share within 1 and 2 points, figures per label (excellent … wrong)
     /// and per adversarial kind (how many were inflated: scored more than 2 points above the
     /// expert), the worst disagreements and a scatter. Without `--set`, the set shipped with
-    /// viva (270 answers to 27 questions, split into `dev` and `heldout`).
+    /// viva (243 answers to 27 questions over 12 topics, split by question into `dev` and `heldout`).
     ///
     /// Set format, one JSON object per line: `id`, `question`, `reference`, `answer`,
     /// `expert_score` (0–10); optional `key_points` (else distilled from `reference` as the

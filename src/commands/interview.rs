@@ -263,6 +263,7 @@ fn run_session(
         questions,
         transcript,
         store,
+        preparer: crate::repl::prepare::Preparer::new(grader.clone()),
         grading: GradingQueue::start(grader),
         printer: &ctx.printer,
         source,

@@ -37,6 +37,11 @@ pub trait Source {
     fn print(&mut self, line: &str);
     /// Whether this is an interactive terminal.
     fn is_terminal(&self) -> bool;
+    /// The answer being typed, not yet submitted (to prepare its grade while the candidate
+    /// finishes); `None` when nothing is being typed.
+    fn draft(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Answers from a pipe: lines accumulate until a line holding only `.`.
@@ -72,6 +77,10 @@ impl Piped {
 
 impl Source for Piped {
     fn request(&mut self, _prompt: &str) {}
+
+    fn draft(&self) -> Option<String> {
+        (!self.buffer.is_empty() && !self.restored).then(|| self.buffer.join("\n"))
+    }
 
     fn poll(&mut self, timeout: Duration) -> Option<Input> {
         if self.closed {
@@ -223,5 +232,12 @@ impl Source for Terminal {
 
     fn is_terminal(&self) -> bool {
         true
+    }
+
+    fn draft(&self) -> Option<String> {
+        if !self.reading {
+            return None;
+        }
+        self.mirror.lock().ok().map(|m| m.clone()).filter(|m| !m.trim().is_empty())
     }
 }

@@ -8,6 +8,7 @@
 pub mod command;
 pub mod input;
 mod practice;
+pub mod prepare;
 
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -128,6 +129,8 @@ pub struct Session<'a> {
     pub transcript: Transcript,
     pub store: &'a Store,
     pub grading: GradingQueue,
+    /// The grade and follow-up prepared while the candidate finishes (LLM grader).
+    pub preparer: prepare::Preparer,
     pub printer: &'a Printer,
     pub source: Box<dyn Source>,
 }
@@ -150,6 +153,7 @@ impl Session<'_> {
                 match effect {
                     Effect::Ask { index, of, budget } => {
                         current = Some(index);
+                        self.preparer.reset();
                         self.asking_followup = false;
                         self.ask(index, of, budget);
                     }
@@ -230,7 +234,11 @@ impl Session<'_> {
                         self.asking_followup = true;
                         announced = None;
                         let (missed, answer) = self.last_missed.clone();
-                        self.followup = self.grader.followup(&self.questions[index], &answer, &missed, number);
+                        let prepared = self.preparer.take_followup(&self.questions[index].id).filter(|_| number == 1);
+                        self.followup = match prepared {
+                            Some(f) => Some(f),
+                            None => self.grader.followup(&self.questions[index], &answer, &missed, number),
+                        };
                         self.ask_followup(number, budget);
                     }
                     Effect::ShowTime { question, total } => {
@@ -273,6 +281,9 @@ impl Session<'_> {
                     break Some(input);
                 }
                 self.apply_grades()?;
+                if let Some(i) = current.filter(|_| !self.asking_followup && self.engine.plan().followups > 0) {
+                    self.preparer.tick(&self.questions[i], self.source.draft(), Instant::now());
+                }
                 self.countdown(origin.elapsed(), &mut announced);
                 let effects = self.engine.handle(Event::Tick { now: origin.elapsed() });
                 if !effects.is_empty() {
@@ -465,7 +476,10 @@ impl Session<'_> {
     fn grade_now(&mut self, spot: Spot, q: &Question) -> Result<Grade> {
         let answer = self.item(spot).map(|i| i.answer.clone()).unwrap_or_default();
         let hints = self.item(spot).map_or(0, |i| i.hints);
-        let mut grade = if self.practice {
+        let prepared = spot.followup.is_none().then(|| self.preparer.take_grade(&q.id, &answer)).flatten();
+        let mut grade = if let Some(grade) = prepared {
+            grade
+        } else if self.practice {
             // Practice shows the grader's feedback as it arrives.
             let grader = self.grader.clone();
             let (source, printer) = (&mut self.source, self.printer);

@@ -66,6 +66,22 @@ pub fn grading(scores: [u32; 4], covered: &[(&str, &str)]) -> String {
     serde_json::json!({"scores": scores, "covered": covered, "feedback": "Fine.", "injection": false}).to_string()
 }
 
+/// A streamed (SSE) reply carrying `content` in `pieces` deltas; `done` ends it properly.
+pub fn sse(content: &str, pieces: usize, done: bool) -> String {
+    let chars: Vec<char> = content.chars().collect();
+    let size = chars.len().div_ceil(pieces);
+    let mut out = String::new();
+    for chunk in chars.chunks(size) {
+        let piece: String = chunk.iter().collect();
+        let event = serde_json::json!({"choices": [{"delta": {"content": piece}, "finish_reason": null}]});
+        out.push_str(&format!("data: {event}\n\n"));
+    }
+    if done {
+        out.push_str("data: {\"choices\": [{\"delta\": {}, \"finish_reason\": \"stop\"}], \"usage\": {\"prompt_tokens\": 300, \"completion_tokens\": 40}}\n\ndata: [DONE]\n\n");
+    }
+    out
+}
+
 pub struct FakeLlm {
     pub url: String,
     pub requests: Arc<Mutex<Vec<Recorded>>>,

@@ -11,7 +11,7 @@ use viva::grader::llm::client::Client;
 use viva::grader::prompt::Prompts;
 use viva::grader::{GradeStatus, Grader};
 
-use crate::fake_llm::{FakeLlm, Reply, completion, grading, ok, status};
+use crate::fake_llm::{FakeLlm, Reply, completion, grading, ok, sse, status};
 use crate::util::{Workspace, ok as success};
 
 const KEY: &str = "sk-test-SECRET-4242";
@@ -383,20 +383,6 @@ fn tokens_are_counted_when_the_endpoint_reports_none_and_the_budget_stops_spendi
 }
 
 /// A server-sent-events body carrying `content` in `pieces` chunks; `done` adds `[DONE]`.
-fn sse(content: &str, pieces: usize, done: bool) -> String {
-    let chars: Vec<char> = content.chars().collect();
-    let size = chars.len().div_ceil(pieces);
-    let mut out = String::new();
-    for chunk in chars.chunks(size) {
-        let piece: String = chunk.iter().collect();
-        let event = serde_json::json!({"choices": [{"delta": {"content": piece}, "finish_reason": null}]});
-        out.push_str(&format!("data: {event}\n\n"));
-    }
-    if done {
-        out.push_str("data: {\"choices\": [{\"delta\": {}, \"finish_reason\": \"stop\"}], \"usage\": {\"prompt_tokens\": 300, \"completion_tokens\": 40}}\n\ndata: [DONE]\n\n");
-    }
-    out
-}
 
 #[test]
 fn a_streamed_reply_arrives_in_pieces_and_grades() {

@@ -74,7 +74,8 @@ fn config_show_resolves_the_file_and_never_prints_the_key() {
 fn offline_session(ws: &Workspace) -> String {
     success(&ws.run(
         &["interview", "--count", "2", "--no-timer", "--seed", "8"],
-        "The GIL is a mutex.\n.\nDepends() injects dependencies.\n.\n",
+        // Seed 8 asks about custom iterators, then joins.
+        "Implement __iter__ returning self and __next__, which raises StopIteration at the end.\n.\nAn inner join keeps matching rows only.\n.\n",
     ));
     ws.transcripts_json()[0]["id"].as_str().unwrap().to_string()
 }
