@@ -11,7 +11,7 @@
 //! - Validation holds whatever the model says: scores in range, evidence quoted from the
 //!   answer, and an answer flagged as an injection attempt, a keyword list or off-topic (an
 //!   answer to another question) never scores above its offline score (which caps an injection
-//!   attempt at 4 and a keyword list at 2).
+//!   attempt at 4 and a keyword list at 2); one only the model calls an injection, 2 above it.
 //! - Nothing is lost: every failure is a `pending` grade with its reason, completed later by
 //!   `viva resume`.
 
@@ -334,7 +334,8 @@ impl Grader for LlmGrader {
             "type": "object", "additionalProperties": false, "required": ["question", "probes"],
             "properties": {
                 "question": {"type": "string", "maxLength": 300},
-                "probes": {"type": "array", "minItems": 1, "maxItems": 2, "items": {"type": "string", "maxLength": 200}}
+                // The model picks among the missed points, it does not retype them.
+                "probes": {"type": "array", "minItems": 1, "maxItems": 2, "items": {"type": "string", "enum": missed}}
             }
         });
         let mut body = json!({"model": s.model, "temperature": s.temperature, "max_tokens": 300,
@@ -355,7 +356,18 @@ impl Grader for LlmGrader {
             .map(|a| {
                 a.iter()
                     .filter_map(|p| p.as_str())
-                    .filter_map(|p| missed.iter().find(|m| norm(m) == norm(p)).cloned())
+                    .filter_map(|p| {
+                        // Exact, or (without a schema) most of a missed point's words.
+                        missed.iter().find(|m| norm(m) == norm(p)).or_else(|| {
+                            let said = crate::words::content(p);
+                            missed.iter().find(|m| {
+                                let want = crate::words::content(m);
+                                !want.is_empty()
+                                    && want.iter().filter(|w| said.contains(w)).count() * 10 >= want.len() * 7
+                            })
+                        })
+                    })
+                    .cloned()
                     .collect()
             })
             .unwrap_or_default();
@@ -492,9 +504,13 @@ impl LlmGrader {
             flags.push("injection".into());
         }
         let mut score: f64 = parsed.criteria.iter().map(|c| c.score).sum();
-        if flags.iter().any(|f| ADVERSARIAL.contains(&f.as_str())) {
-            // An answer that games the grader gets no benefit of the doubt.
-            score = score.min(substance.score.unwrap_or(0.0));
+        let offline = substance.score.unwrap_or(0.0);
+        if substance.flags.iter().any(|f| ADVERSARIAL.contains(&f.as_str())) {
+            // An answer that games the grader (seen in its text) gets no benefit of the doubt.
+            score = score.min(offline);
+        } else if parsed.injection {
+            // Only the model says so (small models say it of honest answers too).
+            score = score.min(offline + 2.0);
         }
         if flags.iter().any(|f| f == "off-topic") {
             // An answer to another question scores at most 2, whatever the model says.

@@ -87,3 +87,31 @@ fn e2e_streamed_grading_arrives_in_pieces() {
     assert_eq!(grade.status, viva::grader::GradeStatus::Graded, "{:?}", grade.reason);
     assert!(pieces > 5, "the reply arrived in {pieces} pieces");
 }
+
+#[test]
+fn e2e_a_practice_session_gets_a_follow_up_worded_by_the_model() {
+    let Some((url, model)) = endpoint() else { return };
+    let ws = Workspace::new();
+    let cmd = with_endpoint(
+        &ws,
+        &[
+            "practice",
+            "--question",
+            "concurrency/gil-global-interpreter-lock-implications",
+            "--grader",
+            "llm",
+            "--followups",
+            "1",
+        ],
+        &url,
+        &model,
+    );
+    let script = "The GIL is a lock in CPython.\n.\nIt is released while a thread waits on I/O, so threads help I/O-bound work.\n.\n";
+    ok(&run_cmd(cmd, script));
+    let t = &ws.transcripts_json()[0];
+    let item = &t["items"][0];
+    let followup = &item["followups"][0];
+    let question = followup["question"].as_str().unwrap_or_else(|| panic!("no follow-up: {item}"));
+    assert!(!question.starts_with("Let's go one level deeper."), "worded offline, not by the model: {question}");
+    assert_eq!(followup["grade"]["status"], "graded", "{followup}");
+}
