@@ -16,16 +16,7 @@ out=BENCHMARKS.md
 cargo build --release -q
 table=$(cargo bench -q --bench speed 2>/dev/null)
 viva=target/release/viva
-cal() { "$viva" calibrate --split "$1" --json | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-a = d["by_adversarial"]
-mx = lambda k: a.get(k, {}).get("max_score", float("nan"))
-inf = lambda k: a.get(k, {}).get("inflated", 0)
-print(f"{d[\"n\"]}|{d[\"spearman\"]:.3f}|{d[\"pearson\"]:.3f}|{d[\"mae\"]:.2f}|{d[\"within_1\"]*100:.0f}%|{d[\"within_2\"]*100:.0f}%|"
-      f"{max(mx(\"empty\"), mx(\"dont-know\")):.1f}|{mx(\"keyword-stuffing\"):.1f}|{mx(\"wrong-question\"):.1f}|"
-      f"{inf(\"injection\") + inf(\"master-key\")}|{d[\"by_label\"][\"wrong\"][\"mean_score\"]:.2f} (expert {d[\"by_label\"][\"wrong\"][\"mean_expert\"]:.2f})")
-'; }
+cal() { "$viva" calibrate --split "$1" --json | python3 scripts/calibration-row.py; }
 dev=$(cal dev)
 held=$(cal heldout)
 start=$(date +%s%N)
@@ -64,8 +55,8 @@ topics, labelled before any grader ran on them, split by question into a develop
 
 | half | n | Spearman | Pearson | MAE | within 1 | within 2 | max empty/IDK | max keyword | max other question | injection+master-key inflated | confidently wrong: mean score |
 |---|---|---|---|---|---|---|---|---|---|---|---|
-| dev | ${dev//|/ | } |
-| heldout | ${held//|/ | } |
+| dev | ${dev} |
+| heldout | ${held} |
 | target (heldout) | | ≥ 0.75 | | ≤ 1.5 | | | ≤ 1 | ≤ 3 | ≤ 2 | 0 | measured |
 
 HEAD
