@@ -35,7 +35,6 @@ pub const VERSION: &str = "offline-4";
 struct Reference {
     id: String,
     trigrams: std::collections::HashSet<[String; 3]>,
-    words: std::collections::HashSet<String>,
 }
 
 /// Content words of a question, its reference answer and key points.
@@ -57,6 +56,10 @@ pub struct OfflineGrader {
     idf: HashMap<String, f64>,
     default_idf: f64,
     references: Vec<Reference>,
+    /// Each bank question's id and vocabulary, built on first need (off the path to the first
+    /// question).
+    vocabularies: std::sync::OnceLock<Vec<(String, std::collections::HashSet<String>)>>,
+    bank: Vec<Question>,
 }
 
 impl OfflineGrader {
@@ -79,11 +82,15 @@ impl OfflineGrader {
         let idf = df.into_iter().map(|(w, d)| (w, (1.0 + n / d as f64).ln())).collect();
         let references = bank
             .iter()
-            .filter_map(|q| {
-                Some(Reference { id: q.id.clone(), trigrams: trigrams(q.answer.as_deref()?), words: vocabulary(q) })
-            })
+            .filter_map(|q| Some(Reference { id: q.id.clone(), trigrams: trigrams(q.answer.as_deref()?) }))
             .collect();
-        OfflineGrader { idf, default_idf: (1.0 + n).ln(), references }
+        OfflineGrader {
+            idf,
+            default_idf: (1.0 + n).ln(),
+            references,
+            vocabularies: std::sync::OnceLock::new(),
+            bank: bank.to_vec(),
+        }
     }
 
     fn weight(&self, word: &str) -> f64 {
@@ -105,7 +112,9 @@ impl OfflineGrader {
             aw.iter().filter(|w| vocab.contains(*w)).map(|w| self.weight(w)).sum::<f64>() / total
         };
         let own = fit(&vocabulary(question));
-        let other = self.references.iter().filter(|r| r.id != question.id).map(|r| fit(&r.words)).fold(0.0, f64::max);
+        let vocabularies =
+            self.vocabularies.get_or_init(|| self.bank.iter().map(|q| (q.id.clone(), vocabulary(q))).collect());
+        let other = vocabularies.iter().filter(|(id, _)| *id != question.id).map(|(_, v)| fit(v)).fold(0.0, f64::max);
         other >= 0.4 && other >= own + 0.2
     }
 }
