@@ -37,14 +37,6 @@ struct Reference {
     trigrams: std::collections::HashSet<[String; 3]>,
 }
 
-/// Content words of a question, its reference answer and key points.
-fn vocabulary(q: &Question) -> std::collections::HashSet<String> {
-    let mut words = words::content(&q.question);
-    words.extend(words::content(q.answer.as_deref().unwrap_or_default()));
-    words.extend(q.key_points.iter().flat_map(|k| words::content(k)));
-    words.into_iter().collect()
-}
-
 /// Consecutive word triples: copying keeps them, writing your own answer rarely does.
 fn trigrams(text: &str) -> std::collections::HashSet<[String; 3]> {
     let t = words::tokens(text);
@@ -100,7 +92,7 @@ impl OfflineGrader {
     /// Whether the answer fits another question of the bank clearly better than this one: the
     /// share of its (rarity-weighted) words found in the other question's vocabulary beats
     /// this question's by 0.2 and reaches 0.4.
-    fn answers_another(&self, text: &str, question: &Question) -> bool {
+    fn answers_another(&self, text: &str, own: &std::collections::HashSet<String>, question: &Question) -> bool {
         let mut aw = words::content(text);
         aw.sort();
         aw.dedup();
@@ -111,9 +103,9 @@ impl OfflineGrader {
         let fit = |vocab: &std::collections::HashSet<String>| {
             aw.iter().filter(|w| vocab.contains(*w)).map(|w| self.weight(w)).sum::<f64>() / total
         };
-        let own = fit(&vocabulary(question));
+        let own = fit(own);
         let vocabularies =
-            self.vocabularies.get_or_init(|| self.bank.iter().map(|q| (q.id.clone(), vocabulary(q))).collect());
+            self.vocabularies.get_or_init(|| self.bank.iter().map(|q| (q.id.clone(), checks::vocabulary(q))).collect());
         let other = vocabularies.iter().filter(|(id, _)| *id != question.id).map(|(_, v)| fit(v)).fold(0.0, f64::max);
         other >= 0.4 && other >= own + 0.2
     }
@@ -185,8 +177,11 @@ impl Grader for OfflineGrader {
             // game the grader does not get top marks for the rest either.
             cap = cap.min(4.0);
         }
-        if covered.is_empty() && (checks::is_off_topic(&text, question) || self.answers_another(&text, question)) {
-            flags.push("off-topic".into());
+        if covered.is_empty() {
+            let vocabulary = checks::vocabulary(question);
+            if checks::is_off_topic(&text, &vocabulary) || self.answers_another(&text, &vocabulary, question) {
+                flags.push("off-topic".into());
+            }
         }
         // A key point stated the wrong way round, or a string of absolute claims: the marks of a
         // confidently wrong answer that uses the right words.

@@ -3,7 +3,7 @@
 //! they are when the submitted answer is that draft.
 
 use std::io::Write;
-use std::process::Stdio;
+use std::process::{Child, ChildStdin, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::fake_llm::{FakeLlm, completion, grading, ok, sse};
@@ -42,14 +42,20 @@ fn wait_for(what: &str, deadline: Duration, mut done: impl FnMut() -> bool) {
     }
 }
 
-#[test]
-fn the_grade_and_follow_up_are_ready_before_the_answer_is_submitted() {
+/// `viva practice` on the GIL question with the LLM grader and one follow-up, stdin kept open.
+fn start_practice() -> (FakeLlm, Workspace, Child, ChildStdin) {
     let fake = fake();
     let ws = Workspace::new();
     let mut cmd = ws.cmd(&["practice", "--question", GIL, "--grader", "llm", "--followups", "1"]);
     cmd.env("OPENAI_BASE_URL", &fake.url).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn().unwrap();
-    let mut stdin = child.stdin.take().unwrap();
+    let stdin = child.stdin.take().unwrap();
+    (fake, ws, child, stdin)
+}
+
+#[test]
+fn the_grade_and_follow_up_are_ready_before_the_answer_is_submitted() {
+    let (fake, ws, child, mut stdin) = start_practice();
     // The candidate types a line and pauses, not yet submitted.
     writeln!(stdin, "The GIL is a lock so only one thread runs Python at a time.").unwrap();
     stdin.flush().unwrap();
@@ -80,12 +86,7 @@ fn the_grade_and_follow_up_are_ready_before_the_answer_is_submitted() {
 
 #[test]
 fn an_answer_changed_after_the_pause_is_graded_as_submitted() {
-    let fake = fake();
-    let ws = Workspace::new();
-    let mut cmd = ws.cmd(&["practice", "--question", GIL, "--grader", "llm", "--followups", "1"]);
-    cmd.env("OPENAI_BASE_URL", &fake.url).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    let mut stdin = child.stdin.take().unwrap();
+    let (fake, ws, child, mut stdin) = start_practice();
     writeln!(stdin, "The GIL is a lock so only one thread runs Python at a time.").unwrap();
     stdin.flush().unwrap();
     wait_for("a preparation", Duration::from_secs(20), || !fake.chats().is_empty());

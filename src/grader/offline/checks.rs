@@ -136,14 +136,21 @@ pub fn is_keyword_list(text: &str) -> bool {
 
 /// An answer about something else: almost none of its words appear in the question, the
 /// reference or the key points.
-pub fn is_off_topic(text: &str, q: &Question) -> bool {
-    let mut known: Vec<String> = words::content(&q.question);
-    known.extend(words::content(q.answer.as_deref().unwrap_or_default()));
-    known.extend(q.key_points.iter().flat_map(|k| words::content(k)));
+/// Content words of a question, its reference answer and key points.
+pub fn vocabulary(q: &Question) -> std::collections::HashSet<String> {
+    let mut words = words::content(&q.question);
+    words.extend(words::content(q.answer.as_deref().unwrap_or_default()));
+    words.extend(q.key_points.iter().flat_map(|k| words::content(k)));
+    words.into_iter().collect()
+}
+
+/// Whether under a tenth of the answer's distinct content words are in the question's
+/// `vocabulary`.
+pub fn is_off_topic(text: &str, vocabulary: &std::collections::HashSet<String>) -> bool {
     let mut aw = words::content(text);
     aw.sort();
     aw.dedup();
-    !aw.is_empty() && aw.iter().filter(|w| known.contains(w)).count() * 10 < aw.len()
+    !aw.is_empty() && aw.iter().filter(|w| vocabulary.contains(*w)).count() * 10 < aw.len()
 }
 
 /// The question echoed back (little beyond its own words).

@@ -93,9 +93,9 @@ fn quality(clause: &(Vec<String>, bool), a: &str, b: &str) -> Option<(bool, Opti
 /// and quality must share a clause, and the clause must hold one quality of the pair only.
 pub fn contradicts(point: &str, sentence: &str) -> bool {
     let (pc, sc) = (clauses(point), clauses(sentence));
-    for (a, b) in OPPOSITES.iter().map(|(a, b)| (words::stem(a), words::stem(b))) {
+    for (a, b) in opposites().iter().map(|(a, b)| (a.as_str(), b.as_str())) {
         let in_point: Vec<(usize, (bool, Option<String>))> =
-            pc.iter().enumerate().filter_map(|(i, c)| Some((i, quality(c, &a, &b)?))).collect();
+            pc.iter().enumerate().filter_map(|(i, c)| Some((i, quality(c, a, b)?))).collect();
         if in_point.is_empty() {
             continue;
         }
@@ -113,7 +113,7 @@ pub fn contradicts(point: &str, sentence: &str) -> bool {
                 let Some(c) = sc.iter().find(|c| c.0.contains(subject)) else { continue };
                 // "single core" against "multiple tasks" is no contradiction: when the point's
                 // quality qualifies a word, the sentence's must qualify the same one.
-                let opposed = quality(c, &a, &b)
+                let opposed = quality(c, a, b)
                     .is_some_and(|(said, noun)| said != meant.0 && (meant.1.is_none() || noun == meant.1));
                 if opposed {
                     return true;
@@ -135,16 +135,21 @@ pub struct Match<'a> {
 
 /// The opposite of a stemmed word, if it has one.
 fn opposite(stem: &str) -> Option<String> {
-    OPPOSITES.iter().find_map(|(a, b)| {
-        let (a, b) = (words::stem(a), words::stem(b));
+    opposites().iter().find_map(|(a, b)| {
         if a == stem {
-            Some(b)
+            Some(b.clone())
         } else if b == stem {
-            Some(a)
+            Some(a.clone())
         } else {
             None
         }
     })
+}
+
+/// [`OPPOSITES`], stemmed once.
+fn opposites() -> &'static [(String, String)] {
+    static STEMMED: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    STEMMED.get_or_init(|| OPPOSITES.iter().map(|(a, b)| (words::stem(a), words::stem(b))).collect())
 }
 
 /// Sentences and pairs of neighbouring sentences, as slices of `text` (`sentences` must be
