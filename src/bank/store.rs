@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use super::{Difficulty, DifficultyOrigin, Question, Source, TOPICS, Variant};
+use super::{Claim, Difficulty, DifficultyOrigin, Question, Source, TOPICS, Variant};
 
 /// The bank files embedded at build time: `(file name, contents)`.
 const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_bank.rs"));
@@ -25,8 +25,12 @@ pub struct Bank {
 }
 
 impl Bank {
+    /// The entry with this id, or the entry an id was merged into (`former_ids`).
     pub fn get(&self, id: &str) -> Option<&Question> {
-        self.questions.iter().find(|q| q.id == id)
+        self.questions
+            .iter()
+            .find(|q| q.id == id)
+            .or_else(|| self.questions.iter().find(|q| q.former_ids.iter().any(|f| f == id)))
     }
 
     /// Describes where the bank came from, for messages.
@@ -102,8 +106,15 @@ struct EntryIn {
     question: Option<Spanned<String>>,
     code: Option<String>,
     answer: Option<String>,
+    source_answer: Option<String>,
     #[serde(default)]
-    key_points: Vec<String>,
+    key_points: Vec<Spanned<Claim>>,
+    #[serde(default)]
+    misconceptions: Vec<Spanned<Claim>>,
+    #[serde(default)]
+    reviewed: bool,
+    #[serde(default)]
+    former_ids: Vec<String>,
     section: Option<String>,
     source: Option<Spanned<String>>,
     #[serde(default)]
@@ -234,7 +245,11 @@ pub fn parse_file(name: &str, text: &str) -> (Vec<Question>, Vec<Problem>) {
             question: text.get_ref().clone(),
             code: e.code.clone(),
             answer: e.answer.clone(),
-            key_points: e.key_points.clone(),
+            source_answer: e.source_answer.clone(),
+            key_points: e.key_points.iter().map(|k| k.get_ref().clone()).collect(),
+            misconceptions: e.misconceptions.iter().map(|k| k.get_ref().clone()).collect(),
+            reviewed: e.reviewed,
+            former_ids: e.former_ids.clone(),
             section: e.section.clone(),
             source,
             variants,
@@ -326,8 +341,16 @@ struct EntryOut<'a> {
     code: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     answer: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source_answer: Option<&'a str>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    key_points: &'a [String],
+    key_points: &'a [Claim],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    misconceptions: &'a [Claim],
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    reviewed: bool,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    former_ids: &'a [String],
     #[serde(skip_serializing_if = "Vec::is_empty")]
     variants: Vec<VariantOut<'a>>,
 }
@@ -356,7 +379,11 @@ pub fn render_file(topic: &str, questions: &[&Question]) -> String {
                 source: q.source.to_string(),
                 code: q.code.as_deref(),
                 answer: q.answer.as_deref(),
+                source_answer: q.source_answer.as_deref(),
                 key_points: &q.key_points,
+                misconceptions: &q.misconceptions,
+                reviewed: q.reviewed,
+                former_ids: &q.former_ids,
                 variants: q
                     .variants
                     .iter()
