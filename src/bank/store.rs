@@ -65,6 +65,10 @@ pub enum BankError {
     Read { path: PathBuf, source: std::io::Error },
     #[error("cannot write `{}`: {source}", path.display())]
     Write { path: PathBuf, source: std::io::Error },
+    #[error("`{}` is not a regular file (a device, pipe or socket)", .0.display())]
+    NotRegular(PathBuf),
+    #[error("`{}` is too large ({size} bytes; a bank file may hold at most {MAX_FILE_BYTES})", path.display())]
+    TooLarge { path: PathBuf, size: u64 },
     #[error("the question bank has {} problem(s):\n{}", .0.len(), list(.0))]
     Invalid(Vec<Problem>),
 }
@@ -130,7 +134,8 @@ struct VariantIn {
 
 /// Parses one topic file's text. Pure: returns the questions and every problem found.
 pub fn parse_file(name: &str, text: &str) -> (Vec<Question>, Vec<Problem>) {
-    let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+    let lines = LineIndex::new(text);
+    let line_of = |offset: usize| lines.line_of(offset);
     let mut problems = Vec::new();
     let mut problem = |line: usize, message: String| {
         problems.push(Problem { file: name.to_string(), line, message });
@@ -258,6 +263,22 @@ pub fn parse_file(name: &str, text: &str) -> (Vec<Question>, Vec<Problem>) {
     (questions, problems)
 }
 
+/// Line numbers of byte offsets without rescanning the text (a bank of 100,000 questions
+/// asks for hundreds of thousands of them).
+struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex(starts.collect())
+    }
+
+    /// The 1-based line holding byte `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        self.0.partition_point(|&start| start <= offset).max(1)
+    }
+}
+
 fn parse_source(s: &str) -> Option<Source> {
     let (file, line) = s.rsplit_once(':')?;
     Some(Source { file: file.to_string(), line: line.trim().parse().ok()? })
@@ -271,8 +292,9 @@ pub fn parse_files<'a>(files: impl IntoIterator<Item = (String, &'a str)>) -> Re
     for (name, text) in files {
         let (questions, mut found) = parse_file(&name, text);
         problems.append(&mut found);
+        let id_lines = id_lines(text);
         for q in questions {
-            let line = id_line(text, &q.id);
+            let line = id_lines.get(q.id.as_str()).copied().unwrap_or(1);
             if let Some((file, first)) = seen.get(&q.id) {
                 problems.push(Problem {
                     file: name.clone(),
@@ -288,10 +310,32 @@ pub fn parse_files<'a>(files: impl IntoIterator<Item = (String, &'a str)>) -> Re
     if problems.is_empty() { Ok(all) } else { Err(problems) }
 }
 
-/// The line where `id = "<id>"` stands in `text` (1 if not found).
-fn id_line(text: &str, id: &str) -> usize {
-    let needle = format!("id = \"{id}\"");
-    text.lines().position(|l| l.trim() == needle).map_or(1, |i| i + 1)
+/// The line where each `id = "<id>"` first stands in `text`.
+fn id_lines(text: &str) -> HashMap<&str, usize> {
+    let mut lines = HashMap::new();
+    for (i, line) in text.lines().enumerate() {
+        if let Some(id) = line.trim().strip_prefix("id = \"").and_then(|rest| rest.strip_suffix('"')) {
+            lines.entry(id).or_insert(i + 1);
+        }
+    }
+    lines
+}
+
+/// The largest bank file read (a topic of 100,000 questions with their answers fits).
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Reads one bank file: a regular file within [`MAX_FILE_BYTES`], in UTF-8.
+fn read_bank_file(path: &Path) -> Result<String, BankError> {
+    use super::import::RegularReadError;
+    let bytes = super::import::read_regular(path, MAX_FILE_BYTES).map_err(|e| match e {
+        RegularReadError::Io(source) => BankError::Read { path: path.to_path_buf(), source },
+        RegularReadError::Directory | RegularReadError::NotRegular => BankError::NotRegular(path.to_path_buf()),
+        RegularReadError::TooLarge(size) => BankError::TooLarge { path: path.to_path_buf(), size },
+    })?;
+    String::from_utf8(bytes).map_err(|e| BankError::Read {
+        path: path.to_path_buf(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error()),
+    })
 }
 
 /// Loads and validates the bank in `dir` (every `*.toml` file in it, sorted by name).
@@ -299,9 +343,7 @@ pub fn load_dir(dir: &Path) -> Result<Bank, BankError> {
     if !dir.is_dir() {
         return Err(BankError::Missing(dir.to_path_buf()));
     }
-    let read = |path: &Path| {
-        std::fs::read_to_string(path).map_err(|source| BankError::Read { path: path.to_path_buf(), source })
-    };
+    let read = |path: &Path| read_bank_file(path);
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|source| BankError::Read { path: dir.to_path_buf(), source })?
         .filter_map(|e| e.ok().map(|e| e.path()))
