@@ -228,7 +228,7 @@ fn history_figures(bin: &Path, questions: &[viva::bank::Question], grader: &viva
                 picked.iter().map(|q| q.id.clone()).collect(),
             );
             for q in picked {
-                let answer = q.key_points.first().cloned().unwrap_or_default();
+                let answer = q.key_points.first().map(|k| k.text.clone()).unwrap_or_default();
                 t.items.push(Item::new(q, answer.clone(), grader.grade(q, &answer)));
             }
             t.finished_at = Some(t.started_at);

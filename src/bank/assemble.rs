@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::import::{ParsedDocument, RawQuestion};
-use super::{Difficulty, DifficultyOrigin, Question, Source, Variant, classify, dedupe, distil};
+use super::{Claim, Difficulty, DifficultyOrigin, Question, Source, Variant, classify, dedupe, distil};
 
 /// A parsed document and the file name it came from.
 pub struct Document {
@@ -40,7 +40,14 @@ pub fn assemble(docs: &[Document], keep_ids: &HashMap<String, String>) -> Vec<Qu
             Some(d) => (d, DifficultyOrigin::Marked),
             None => (classify::estimate_difficulty(&raw.question, raw.answer.as_deref()), DifficultyOrigin::Estimated),
         };
-        let key_points = raw.answer.as_deref().map(|a| distil::key_points(&raw.question, a)).unwrap_or_default();
+        let key_points = raw
+            .answer
+            .as_deref()
+            .map(|a| distil::key_points(&raw.question, a))
+            .unwrap_or_default()
+            .into_iter()
+            .map(Claim::new)
+            .collect();
         let mut variants: Vec<Variant> = group
             .iter()
             .filter(|&&i| i != best)
@@ -66,7 +73,11 @@ pub fn assemble(docs: &[Document], keep_ids: &HashMap<String, String>) -> Vec<Qu
             question: raw.question.clone(),
             code: raw.code.clone(),
             answer: raw.answer.clone(),
+            source_answer: None,
             key_points,
+            misconceptions: Vec::new(),
+            reviewed: false,
+            former_ids: Vec::new(),
             section: raw.section.clone(),
             source,
             variants,

@@ -72,7 +72,7 @@ mod tests {
             key_points: vec!["k".into()],
             section: None,
             source: Source { file: "f".into(), line: 1 },
-            variants: vec![],
+            ..crate::bank::sample_question(id, id)
         }
     }
 

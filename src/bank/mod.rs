@@ -5,6 +5,7 @@
 //! difficulty; nothing in here prints or reads the terminal.
 
 pub mod assemble;
+pub mod claim;
 pub mod classify;
 pub mod dedupe;
 pub mod distil;
@@ -15,6 +16,8 @@ pub mod search;
 pub mod store;
 
 use serde::{Deserialize, Serialize};
+
+pub use claim::Claim;
 
 /// How hard a question is, as the source marked it or as estimated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -130,8 +133,23 @@ pub struct Question {
     /// The reference answer, Markdown (paragraphs, bullets, fenced code).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answer: Option<String>,
+    /// The source's own text, kept when a review rewrote `answer` because it did not answer the
+    /// question (its location is `source`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_answer: Option<String>,
+    /// The claims an interviewer checks, most important first (the answer key).
+    #[serde(default)]
+    pub key_points: Vec<Claim>,
+    /// Wrong claims candidates commonly make about this question, each phrased as the wrong claim.
+    #[serde(default)]
+    pub misconceptions: Vec<Claim>,
+    /// Whether a person read the entry and wrote its answer key (never set by a machine).
+    #[serde(default)]
+    pub reviewed: bool,
+    /// Ids this entry had before entries were merged into it; transcripts that name them still
+    /// find it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub key_points: Vec<String>,
+    pub former_ids: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub section: Option<String>,
     pub source: Source,
@@ -141,6 +159,11 @@ pub struct Question {
 }
 
 impl Question {
+    /// The key points' texts, most important first.
+    pub fn point_texts(&self) -> Vec<String> {
+        claim::texts(&self.key_points)
+    }
+
     pub fn topic_title(&self) -> &str {
         topic(&self.topic).map(|t| t.title).unwrap_or(&self.topic)
     }
@@ -157,7 +180,11 @@ pub(crate) fn sample_question(id: &str, question: &str) -> Question {
         question: question.into(),
         code: None,
         answer: None,
+        source_answer: None,
         key_points: vec![],
+        misconceptions: vec![],
+        reviewed: false,
+        former_ids: vec![],
         section: None,
         source: Source { file: "test.md".into(), line: 1 },
         variants: vec![],

@@ -25,7 +25,7 @@ pub fn search<'a>(questions: &'a [Question], query: &str) -> Vec<Hit<'a>> {
             let fields = [
                 (3.0, words(&q.question)),
                 (3.0, q.variants.iter().flat_map(|v| words(&v.question)).collect()),
-                (2.0, q.key_points.iter().flat_map(|k| words(k)).collect()),
+                (2.0, q.key_points.iter().flat_map(|k| words(&k.text)).collect()),
                 (1.0, q.answer.as_deref().map(words).unwrap_or_default()),
             ];
             let mut score = 0.0;

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use super::{Difficulty, DifficultyOrigin, Question, Source, TOPICS, Variant};
+use super::{Claim, Difficulty, DifficultyOrigin, Question, Source, TOPICS, Variant};
 
 /// The bank files embedded at build time: `(file name, contents)`.
 const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_bank.rs"));
@@ -25,8 +25,12 @@ pub struct Bank {
 }
 
 impl Bank {
+    /// The entry with this id, or the entry an id was merged into (`former_ids`).
     pub fn get(&self, id: &str) -> Option<&Question> {
-        self.questions.iter().find(|q| q.id == id)
+        self.questions
+            .iter()
+            .find(|q| q.id == id)
+            .or_else(|| self.questions.iter().find(|q| q.former_ids.iter().any(|f| f == id)))
     }
 
     /// Describes where the bank came from, for messages.
@@ -61,6 +65,10 @@ pub enum BankError {
     Read { path: PathBuf, source: std::io::Error },
     #[error("cannot write `{}`: {source}", path.display())]
     Write { path: PathBuf, source: std::io::Error },
+    #[error("`{}` is not a regular file (a device, pipe or socket)", .0.display())]
+    NotRegular(PathBuf),
+    #[error("`{}` is too large ({size} bytes; a bank file may hold at most {MAX_FILE_BYTES})", path.display())]
+    TooLarge { path: PathBuf, size: u64 },
     #[error("the question bank has {} problem(s):\n{}", .0.len(), list(.0))]
     Invalid(Vec<Problem>),
 }
@@ -102,8 +110,15 @@ struct EntryIn {
     question: Option<Spanned<String>>,
     code: Option<String>,
     answer: Option<String>,
+    source_answer: Option<String>,
     #[serde(default)]
-    key_points: Vec<String>,
+    key_points: Vec<Spanned<Claim>>,
+    #[serde(default)]
+    misconceptions: Vec<Spanned<Claim>>,
+    #[serde(default)]
+    reviewed: bool,
+    #[serde(default)]
+    former_ids: Vec<String>,
     section: Option<String>,
     source: Option<Spanned<String>>,
     #[serde(default)]
@@ -119,7 +134,8 @@ struct VariantIn {
 
 /// Parses one topic file's text. Pure: returns the questions and every problem found.
 pub fn parse_file(name: &str, text: &str) -> (Vec<Question>, Vec<Problem>) {
-    let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+    let lines = LineIndex::new(text);
+    let line_of = |offset: usize| lines.line_of(offset);
     let mut problems = Vec::new();
     let mut problem = |line: usize, message: String| {
         problems.push(Problem { file: name.to_string(), line, message });
@@ -234,13 +250,33 @@ pub fn parse_file(name: &str, text: &str) -> (Vec<Question>, Vec<Problem>) {
             question: text.get_ref().clone(),
             code: e.code.clone(),
             answer: e.answer.clone(),
-            key_points: e.key_points.clone(),
+            source_answer: e.source_answer.clone(),
+            key_points: e.key_points.iter().map(|k| k.get_ref().clone()).collect(),
+            misconceptions: e.misconceptions.iter().map(|k| k.get_ref().clone()).collect(),
+            reviewed: e.reviewed,
+            former_ids: e.former_ids.clone(),
             section: e.section.clone(),
             source,
             variants,
         });
     }
     (questions, problems)
+}
+
+/// Line numbers of byte offsets without rescanning the text (a bank of 100,000 questions
+/// asks for hundreds of thousands of them).
+struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex(starts.collect())
+    }
+
+    /// The 1-based line holding byte `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        self.0.partition_point(|&start| start <= offset).max(1)
+    }
 }
 
 fn parse_source(s: &str) -> Option<Source> {
@@ -256,8 +292,9 @@ pub fn parse_files<'a>(files: impl IntoIterator<Item = (String, &'a str)>) -> Re
     for (name, text) in files {
         let (questions, mut found) = parse_file(&name, text);
         problems.append(&mut found);
+        let id_lines = id_lines(text);
         for q in questions {
-            let line = id_line(text, &q.id);
+            let line = id_lines.get(q.id.as_str()).copied().unwrap_or(1);
             if let Some((file, first)) = seen.get(&q.id) {
                 problems.push(Problem {
                     file: name.clone(),
@@ -273,10 +310,32 @@ pub fn parse_files<'a>(files: impl IntoIterator<Item = (String, &'a str)>) -> Re
     if problems.is_empty() { Ok(all) } else { Err(problems) }
 }
 
-/// The line where `id = "<id>"` stands in `text` (1 if not found).
-fn id_line(text: &str, id: &str) -> usize {
-    let needle = format!("id = \"{id}\"");
-    text.lines().position(|l| l.trim() == needle).map_or(1, |i| i + 1)
+/// The line where each `id = "<id>"` first stands in `text`.
+fn id_lines(text: &str) -> HashMap<&str, usize> {
+    let mut lines = HashMap::new();
+    for (i, line) in text.lines().enumerate() {
+        if let Some(id) = line.trim().strip_prefix("id = \"").and_then(|rest| rest.strip_suffix('"')) {
+            lines.entry(id).or_insert(i + 1);
+        }
+    }
+    lines
+}
+
+/// The largest bank file read (a topic of 100,000 questions with their answers fits).
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Reads one bank file: a regular file within [`MAX_FILE_BYTES`], in UTF-8.
+fn read_bank_file(path: &Path) -> Result<String, BankError> {
+    use super::import::RegularReadError;
+    let bytes = super::import::read_regular(path, MAX_FILE_BYTES).map_err(|e| match e {
+        RegularReadError::Io(source) => BankError::Read { path: path.to_path_buf(), source },
+        RegularReadError::Directory | RegularReadError::NotRegular => BankError::NotRegular(path.to_path_buf()),
+        RegularReadError::TooLarge(size) => BankError::TooLarge { path: path.to_path_buf(), size },
+    })?;
+    String::from_utf8(bytes).map_err(|e| BankError::Read {
+        path: path.to_path_buf(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error()),
+    })
 }
 
 /// Loads and validates the bank in `dir` (every `*.toml` file in it, sorted by name).
@@ -284,9 +343,7 @@ pub fn load_dir(dir: &Path) -> Result<Bank, BankError> {
     if !dir.is_dir() {
         return Err(BankError::Missing(dir.to_path_buf()));
     }
-    let read = |path: &Path| {
-        std::fs::read_to_string(path).map_err(|source| BankError::Read { path: path.to_path_buf(), source })
-    };
+    let read = |path: &Path| read_bank_file(path);
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|source| BankError::Read { path: dir.to_path_buf(), source })?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -326,8 +383,16 @@ struct EntryOut<'a> {
     code: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     answer: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source_answer: Option<&'a str>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    key_points: &'a [String],
+    key_points: &'a [Claim],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    misconceptions: &'a [Claim],
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    reviewed: bool,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    former_ids: &'a [String],
     #[serde(skip_serializing_if = "Vec::is_empty")]
     variants: Vec<VariantOut<'a>>,
 }
@@ -356,7 +421,11 @@ pub fn render_file(topic: &str, questions: &[&Question]) -> String {
                 source: q.source.to_string(),
                 code: q.code.as_deref(),
                 answer: q.answer.as_deref(),
+                source_answer: q.source_answer.as_deref(),
                 key_points: &q.key_points,
+                misconceptions: &q.misconceptions,
+                reviewed: q.reviewed,
+                former_ids: &q.former_ids,
                 variants: q
                     .variants
                     .iter()

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::bank::{Difficulty, DifficultyOrigin, Question, Source, distil};
+use crate::bank::{Claim, Difficulty, DifficultyOrigin, Question, Source, distil};
 
 /// One labelled answer.
 #[derive(Debug, Clone, Deserialize)]
@@ -121,7 +121,11 @@ impl Sample {
             question: self.question.clone(),
             code: None,
             answer: (!self.reference.trim().is_empty()).then(|| self.reference.clone()),
-            key_points,
+            source_answer: None,
+            key_points: key_points.into_iter().map(Claim::new).collect(),
+            misconceptions: Vec::new(),
+            reviewed: false,
+            former_ids: Vec::new(),
             section: None,
             source: Source { file: "calibration".into(), line: 0 },
             variants: Vec::new(),

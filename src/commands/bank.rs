@@ -235,13 +235,32 @@ pub fn render_question(q: &Question, p: &Printer) -> String {
     if !q.key_points.is_empty() {
         out.push(String::new());
         out.push(p.paint(Tone::Bold, "Key points"));
-        out.extend(q.key_points.iter().map(|k| format!("  - {k}")));
+        for k in &q.key_points {
+            out.push(format!("  - {}", k.text));
+            out.extend(k.alternatives.iter().map(|a| format!("      or: {a}")));
+        }
+    }
+    if !q.misconceptions.is_empty() {
+        out.push(String::new());
+        out.push(p.paint(Tone::Bold, "Misconceptions candidates voice"));
+        out.extend(q.misconceptions.iter().map(|m| format!("  ✗ {}", m.text)));
     }
     if let Some(answer) = &q.answer {
         out.push(String::new());
         out.push(p.paint(Tone::Bold, "Reference answer"));
         out.push(answer.clone());
     }
+    if let Some(original) = &q.source_answer {
+        out.push(String::new());
+        out.push(p.paint(Tone::Bold, &format!("The source's answer ({}), replaced in review", q.source)));
+        out.push(original.clone());
+    }
+    out.push(String::new());
+    out.push(if q.reviewed {
+        "Answer key reviewed by a person.".into()
+    } else {
+        "Answer key not reviewed (distilled from the reference).".into()
+    });
     if !q.variants.is_empty() {
         out.push(String::new());
         out.push(p.paint(Tone::Bold, "Also asked as"));

@@ -43,7 +43,8 @@ pub fn offline(parent: &Question, missed: &[String], answer: &str, number: usize
     let mut q = parent.clone();
     q.question = text;
     q.code = None;
-    q.key_points = vec![point.clone()];
+    q.key_points = vec![point.as_str().into()];
+    q.misconceptions = Vec::new();
     q.variants = Vec::new();
     Some(q)
 }
@@ -56,7 +57,7 @@ mod tests {
     fn a_follow_up_probes_a_missed_point_without_stating_it() {
         let mut parent = crate::bank::sample_question("concurrency/gil", "What is the GIL?");
         parent.key_points = vec!["The GIL is released during blocking I/O, so I/O-bound threads benefit".into()];
-        let q = offline(&parent, &parent.key_points, "The GIL is a mutex around bytecode execution.", 1).unwrap();
+        let q = offline(&parent, &parent.point_texts(), "The GIL is a mutex around bytecode execution.", 1).unwrap();
         assert_eq!(q.key_points, parent.key_points);
         assert!(q.question.starts_with("Let's go one level deeper."), "{}", q.question);
         assert!(q.question.contains("Where do “released” and “blocking” come into it?"), "{}", q.question);

@@ -379,7 +379,7 @@ impl Grader for LlmGrader {
         }
         let mut q = offline;
         q.question = text;
-        q.key_points = probes;
+        q.key_points = probes.into_iter().map(Into::into).collect();
         Some(q)
     }
 }
@@ -418,7 +418,7 @@ impl LlmGrader {
                 question: &question.question,
                 code: question.code.as_deref(),
                 reference,
-                key_points: &question.key_points,
+                key_points: &question.point_texts(),
                 criteria: &self.prompts.criteria,
                 marker: &marker,
                 answer,
@@ -465,7 +465,7 @@ impl LlmGrader {
                 Err(e) => return self.pending(e.to_string(), String::new()),
             };
             let cut_off = reply.finish_reason.as_deref() == Some("length");
-            match reply::validate(&reply.content, &self.prompts.criteria, &question.key_points, answer) {
+            match reply::validate(&reply.content, &self.prompts.criteria, &question.point_texts(), answer) {
                 Ok(parsed) => {
                     let facts = self.account(&reply, &prompt_text, truncated);
                     return self.finish(question, parsed, &substance, &reply, level, &facts);
@@ -517,7 +517,7 @@ impl LlmGrader {
             score = score.min(2.0);
         }
         let missed =
-            question.key_points.iter().filter(|k| !parsed.covered.iter().any(|c| &c.point == *k)).cloned().collect();
+            question.point_texts().into_iter().filter(|k| !parsed.covered.iter().any(|c| &c.point == k)).collect();
         Grade {
             status: GradeStatus::Graded,
             score: Some((score.clamp(0.0, 10.0) * 2.0).round() / 2.0),

@@ -62,7 +62,7 @@ impl OfflineGrader {
         for q in bank {
             for kp in &q.key_points {
                 docs += 1;
-                let mut ws = words::content(kp);
+                let mut ws = words::content(&kp.text);
                 ws.sort();
                 ws.dedup();
                 for w in ws {
@@ -250,7 +250,7 @@ fn round1(x: f64) -> f64 {
 /// The key points to grade against; without any, the reference's first sentences.
 fn points_of(question: &Question) -> Vec<String> {
     if !question.key_points.is_empty() {
-        return question.key_points.clone();
+        return question.point_texts();
     }
     question
         .answer
@@ -287,7 +287,7 @@ impl OfflineGrader {
                 })
                 .collect(),
             covered: Vec::new(),
-            missed: _q.key_points.clone(),
+            missed: _q.point_texts(),
             feedback: feedback.into(),
             flags,
             reason: None,

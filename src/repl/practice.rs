@@ -100,7 +100,7 @@ impl Session<'_> {
         } else {
             self.engine.current().map(|i| self.questions[i].clone())
         };
-        let Some(point) = q.and_then(|q| q.key_points.first().cloned()) else {
+        let Some(point) = q.and_then(|q| q.key_points.first().map(|k| k.text.clone())) else {
             return "no hint for this question".into();
         };
         self.hints += 1;

@@ -436,7 +436,7 @@ fn a_truncated_stream_is_retried_then_left_pending() {
 fn llm_follow_ups_are_validated_and_fall_back_offline_on_any_fault() {
     let b = bank();
     let q = b.iter().find(|q| q.id == GIL).unwrap();
-    let missed = q.key_points[1..].to_vec();
+    let missed = q.point_texts()[1..].to_vec();
     let probe = missed[0].clone();
     let p2 = probe.clone();
     let fake = FakeLlm::start(move |_, r| {
@@ -453,7 +453,7 @@ fn llm_follow_ups_are_validated_and_fall_back_offline_on_any_fault() {
     let (g, _) = grader_with(settings(&fake.url));
     let f = g.followup(q, ANSWER, &missed, 1).unwrap();
     assert_eq!(f.question, "What changes when the thread is waiting on the network?");
-    assert_eq!(f.key_points, std::slice::from_ref(&probe));
+    assert_eq!(f.point_texts(), std::slice::from_ref(&probe));
 
     // A reply that states the point, a probe that is not a missed point, or a server error:
     // the offline follow-up is used instead, and the session goes on.
@@ -541,7 +541,7 @@ fn practice_improve_shows_the_models_minimal_edit_as_a_diff() {
 fn an_llm_appeal_needs_a_real_quote_and_never_sees_the_argument() {
     let b = bank();
     let q = b.iter().find(|q| q.id == GIL).unwrap();
-    let point = q.key_points.last().unwrap().clone();
+    let point = q.key_points.last().unwrap().text.clone();
     let answer = "Some libraries do heavy numeric work outside the interpreter lock, which is why they stay fast.";
     let fake = FakeLlm::start(|n, r| {
         let user = r.json()["messages"][0]["content"].as_str().unwrap().to_string();

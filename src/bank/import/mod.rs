@@ -14,7 +14,7 @@ pub mod text;
 
 use serde::Serialize;
 
-pub use read::{ImportError, MAX_BYTES, decode, read_document};
+pub use read::{ImportError, MAX_BYTES, RegularReadError, decode, read_document, read_regular};
 
 use super::Difficulty;
 

@@ -22,21 +22,62 @@ pub enum ImportError {
     NotUtf8 { path: PathBuf, line: usize, offset: usize },
     #[error("`{}` is too large ({size} bytes; the limit is {MAX_BYTES})", path.display())]
     TooLarge { path: PathBuf, size: u64 },
+    #[error("`{}` is not a regular file (a device, pipe or socket); save the document to a file first", .0.display())]
+    NotRegular(PathBuf),
+}
+
+/// Why [`read_regular`] read nothing.
+#[derive(Debug)]
+pub enum RegularReadError {
+    Io(std::io::Error),
+    Directory,
+    /// A device, FIFO or socket.
+    NotRegular,
+    /// At least this many bytes, over the limit.
+    TooLarge(u64),
+}
+
+/// Reads a regular file of at most `max` bytes. A device, FIFO or socket is refused without
+/// waiting on it (opened non-blocking, checked with `fstat`), and the bytes are counted as they
+/// are read, so a file that grows or lies about its size cannot exceed `max` either.
+pub fn read_regular(path: &Path, max: u64) -> Result<Vec<u8>, RegularReadError> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(RegularReadError::Io)?;
+    let meta = file.metadata().map_err(RegularReadError::Io)?;
+    if meta.is_dir() {
+        return Err(RegularReadError::Directory);
+    }
+    if !meta.is_file() {
+        return Err(RegularReadError::NotRegular);
+    }
+    if meta.len() > max {
+        return Err(RegularReadError::TooLarge(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max + 1).read_to_end(&mut bytes).map_err(RegularReadError::Io)?;
+    if bytes.len() as u64 > max {
+        return Err(RegularReadError::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// Reads, checks and repairs a document.
 pub fn read_document(path: &Path) -> Result<String, ImportError> {
-    let meta = std::fs::metadata(path).map_err(|source| match source.kind() {
-        std::io::ErrorKind::NotFound => ImportError::Missing(path.to_path_buf()),
-        _ => ImportError::Read { path: path.to_path_buf(), source },
+    let bytes = read_regular(path, MAX_BYTES).map_err(|e| {
+        let path = path.to_path_buf();
+        match e {
+            RegularReadError::Io(source) if source.kind() == std::io::ErrorKind::NotFound => ImportError::Missing(path),
+            RegularReadError::Io(source) => ImportError::Read { path, source },
+            RegularReadError::Directory => ImportError::Directory(path),
+            RegularReadError::NotRegular => ImportError::NotRegular(path),
+            RegularReadError::TooLarge(size) => ImportError::TooLarge { path, size },
+        }
     })?;
-    if meta.is_dir() {
-        return Err(ImportError::Directory(path.to_path_buf()));
-    }
-    if meta.len() > MAX_BYTES {
-        return Err(ImportError::TooLarge { path: path.to_path_buf(), size: meta.len() });
-    }
-    let bytes = std::fs::read(path).map_err(|source| ImportError::Read { path: path.to_path_buf(), source })?;
     decode(path, &bytes)
 }
 

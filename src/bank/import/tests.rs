@@ -253,6 +253,33 @@ fn a_file_over_the_size_limit_is_refused_before_reading() {
 }
 
 #[test]
+fn a_device_or_fifo_is_refused_at_once_never_read_or_waited_on() {
+    // `/dev/zero` reports size 0 and never ends; a FIFO blocks the open until a writer comes.
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("notes.md");
+    let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: `c` is a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    for path in [std::path::PathBuf::from("/dev/zero"), fifo] {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let p = path.clone();
+        std::thread::spawn(move || tx.send(read_document(&p).map_err(|e| e.to_string())));
+        let got = rx.recv_timeout(std::time::Duration::from_secs(10)).expect("blocked on a device or FIFO");
+        let err = got.unwrap_err();
+        assert!(err.contains("not a regular file"), "{}: {err}", path.display());
+    }
+}
+
+#[test]
+fn the_size_limit_counts_the_bytes_read_not_the_size_reported() {
+    // `/proc` files are regular but report a size of 0.
+    let path = std::path::Path::new("/proc/self/status");
+    assert_eq!(std::fs::metadata(path).unwrap().len(), 0);
+    assert!(matches!(read_regular(path, 100), Err(RegularReadError::TooLarge(101))));
+    assert!(read_regular(path, 1 << 20).unwrap().len() > 100);
+}
+
+#[test]
 fn nothing_to_find_gives_no_questions_and_no_panic() {
     for text in
         ["", "\n\n", "Just prose.\n\nMore prose.", "# Title\n\nSome notes.\n", "```\nunclosed fence\n### 1. What?"]

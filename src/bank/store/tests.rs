@@ -77,3 +77,57 @@ fn render_then_parse_round_trips() {
     assert_eq!(again, qs);
     assert_eq!(render_file("concurrency", &again.iter().collect::<Vec<_>>()), text);
 }
+
+/// A topic file of `n` questions, as `viva bank import` writes them.
+fn big_file(n: usize) -> String {
+    let mut text = String::from("topic = \"concurrency\"\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "\n[[question]]\nid = \"concurrency/q{i}\"\ndifficulty = \"medium\"\nquestion = \"Question number {i}?\"\nsource = \"big.md:{i}\"\nanswer = \"An answer that runs for a line or so, like a real one.\"\nkey_points = [\"a point\", \"another point\"]\n"
+        ));
+    }
+    text
+}
+
+#[test]
+fn ten_thousand_questions_load_in_well_under_a_second() {
+    let text = big_file(10_000);
+    let started = std::time::Instant::now();
+    let qs = parse_files([("big.toml".to_string(), text.as_str())]).unwrap();
+    let took = started.elapsed();
+    assert_eq!(qs.len(), 10_000);
+    // Quadratic line counting took seconds here; linear loading is a fraction of one even
+    // unoptimised on a busy machine.
+    assert!(took < std::time::Duration::from_secs(2), "took {took:?}");
+}
+
+/// Makes a FIFO at `path` (nobody ever writes to it).
+fn fifo(path: &std::path::Path) {
+    let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: `c` is a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+}
+
+/// Runs `f` on a thread and fails if it has not returned within a few seconds.
+fn within_seconds<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(10)).expect("it blocked instead of refusing")
+}
+
+#[test]
+fn a_fifo_or_device_in_the_bank_folder_is_refused_not_waited_on() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("concurrency.toml"), GOOD).unwrap();
+    fifo(&dir.path().join("django.toml"));
+    let path = dir.path().to_path_buf();
+    let err = within_seconds(move || load_dir(&path).unwrap_err().to_string());
+    assert!(err.contains("django.toml") && err.contains("not a regular file"), "{err}");
+    std::fs::remove_file(dir.path().join("django.toml")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("django.toml")).unwrap();
+    let path = dir.path().to_path_buf();
+    let err = within_seconds(move || load_dir(&path).unwrap_err().to_string());
+    assert!(err.contains("not a regular file"), "{err}");
+}

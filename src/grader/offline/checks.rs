@@ -140,7 +140,7 @@ pub fn is_keyword_list(text: &str) -> bool {
 pub fn vocabulary(q: &Question) -> std::collections::HashSet<String> {
     let mut words = words::content(&q.question);
     words.extend(words::content(q.answer.as_deref().unwrap_or_default()));
-    words.extend(q.key_points.iter().flat_map(|k| words::content(k)));
+    words.extend(q.key_points.iter().flat_map(|k| words::content(&k.text)));
     words.into_iter().collect()
 }
 

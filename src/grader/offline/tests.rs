@@ -10,10 +10,10 @@ fn q(id: &str, question: &str, answer: &str, points: &[&str]) -> Question {
         question: question.into(),
         code: None,
         answer: Some(answer.into()),
-        key_points: points.iter().map(|p| p.to_string()).collect(),
+        key_points: points.iter().map(|&p| p.into()).collect(),
         section: None,
         source: Source { file: "t.md".into(), line: 1 },
-        variants: vec![],
+        ..crate::bank::sample_question(id, question)
     }
 }
 
