@@ -44,8 +44,8 @@ pub fn csv(t: &Transcript) -> String {
             i.seconds.to_string(),
             i.timed_out.to_string(),
             i.skipped.to_string(),
-            i.grade.covered.len().to_string(),
-            i.grade.missed.len().to_string(),
+            i.grade.covered().count().to_string(),
+            i.grade.missed().len().to_string(),
             i.answer.clone(),
         ];
         out.push_str(&row.iter().map(|f| field(f)).collect::<Vec<_>>().join(","));
@@ -73,17 +73,23 @@ pub fn html(t: &Transcript) -> String {
             score,
             esc(&i.answer).replace('\n', "<br>")
         ));
-        for c in &i.grade.covered {
-            body.push_str(&format!("<li class=ok>✓ {} — “{}”</li>", esc(&c.point), esc(&c.evidence)));
+        for v in &i.grade.points {
+            let class = match v.status {
+                crate::grader::PointStatus::Covered => "ok",
+                crate::grader::PointStatus::Partial => "part",
+                crate::grader::PointStatus::Missed => "miss",
+                crate::grader::PointStatus::Contradicted => "wrong",
+            };
+            body.push_str(&format!("<li class={class}>{}</li>", esc(&v.line())));
         }
-        for m in &i.grade.missed {
-            body.push_str(&format!("<li class=miss>✗ {}</li>", esc(m)));
+        for m in &i.grade.misconceptions {
+            body.push_str(&format!("<li class=wrong>{}</li>", esc(&m.line())));
         }
         body.push_str(&format!("</ul><p>{}</p></section>", esc(&i.grade.feedback)));
     }
     let overall = t.score().map_or("-".to_string(), |s| crate::ui::score((s * 10.0).round() / 10.0));
     format!(
-        "<!doctype html><html lang=en><meta charset=utf-8><title>viva {id}</title><style>body{{font:16px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#222}}.meta{{color:#666}}blockquote{{border-left:3px solid #ccc;margin:0;padding-left:1rem}}.ok{{color:#176f2c}}.miss{{color:#9a3412}}</style><h1>viva {mode} · {id}</h1><p>Overall <b>{overall}</b> · grader {grader}</p>{body}</html>\n",
+        "<!doctype html><html lang=en><meta charset=utf-8><title>viva {id}</title><style>body{{font:16px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#222}}.meta{{color:#666}}blockquote{{border-left:3px solid #ccc;margin:0;padding-left:1rem}}.ok{{color:#176f2c}}.miss{{color:#9a3412}}.part{{color:#8a6d00}}.wrong{{color:#b91c1c;font-weight:600}}</style><h1>viva {mode} · {id}</h1><p>Overall <b>{overall}</b> · grader {grader}</p>{body}</html>\n",
         id = esc(&t.id),
         mode = esc(&t.mode),
         grader = esc(&t.settings.grader),

@@ -207,7 +207,7 @@ impl Session<'_> {
                         } else if self.practice {
                             let grade = self.grade_now(spot, &q)?;
                             self.show_feedback(&grade);
-                            self.last_missed = (grade.missed.clone(), outcome.answer.clone());
+                            self.last_missed = (grade.missed(), outcome.answer.clone());
                         } else if spot.followup.is_none() {
                             self.grading.submit(spot.item, &q, &outcome.answer);
                         } else {
@@ -222,8 +222,8 @@ impl Session<'_> {
                                     self.show_feedback(&grade);
                                 }
                                 let answer = self.item(spot).map(|i| i.answer.clone()).unwrap_or_default();
-                                self.last_missed = (grade.missed.clone(), answer);
-                                grade.missed.len()
+                                self.last_missed = (grade.missed(), answer);
+                                grade.missed().len()
                             }
                             None => 0,
                         };

@@ -33,6 +33,7 @@ fn status_text(item: &Item) -> String {
         (GradeStatus::Graded, Some(s)) => ui::score(s),
         (GradeStatus::Pending, _) => "pending".into(),
         (GradeStatus::Failed, _) => "failed".into(),
+        (GradeStatus::Ungraded, _) => "ungraded".into(),
         _ => "-".into(),
     }
 }
@@ -66,6 +67,25 @@ pub fn llm_usage(t: &Transcript) -> Option<String> {
     let cost: Option<f64> = calls.iter().map(|p| p.cost_usd).sum();
     let cost = cost.map_or(String::new(), |c| format!(" · ≈ ${c:.4}"));
     Some(format!("LLM grader: {} calls · {prompt} prompt + {completion} completion tokens{cost}", calls.len()))
+}
+
+/// Each key point's verdict (✓ covered, ~ partial, ✗ missed, ⚠ contradicted, with the quote for
+/// a contradiction) and each misconception found, for the terminal report.
+fn verdict_lines(out: &mut Vec<String>, grade: &crate::grader::Grade, p: &Printer, indent: &str) {
+    use crate::grader::PointStatus;
+    for v in &grade.points {
+        let (text, tone) = match v.status {
+            PointStatus::Covered => (format!("✓ {}", v.point), None),
+            PointStatus::Partial => (format!("~ {}", v.point), Some(Tone::Warn)),
+            PointStatus::Missed => (format!("✗ {}", v.point), Some(Tone::Warn)),
+            PointStatus::Contradicted => (v.line(), Some(Tone::Bad)),
+        };
+        let line = ui::wrap(&text, 76, indent);
+        out.push(tone.map_or(line.clone(), |t| p.paint_err(t, &line)));
+    }
+    for m in &grade.misconceptions {
+        out.push(p.paint_err(Tone::Bad, &ui::wrap(&m.line(), 76, indent)));
+    }
 }
 
 /// The end-of-session report for the terminal.
@@ -102,24 +122,14 @@ pub fn report(t: &Transcript, p: &Printer) -> String {
                 )
             )
         ));
-        for c in &item.grade.covered {
-            out.push(ui::wrap(&format!("✓ {}", c.point), 76, "   "));
-        }
-        for m in &item.grade.missed {
-            out.push(p.paint_err(Tone::Warn, &ui::wrap(&format!("✗ {m}"), 76, "   ")));
-        }
+        verdict_lines(&mut out, &item.grade, p, "   ");
         if let Some(reason) = &item.grade.reason {
             out.push(p.paint_err(Tone::Dim, &format!("   ({reason})")));
         }
         for (k, f) in item.followups.iter().enumerate() {
             let first_line = ui::wrap(&f.question, 60, "").lines().next().unwrap_or_default().to_string();
             out.push(format!("   ↳ follow-up {}: {}  {}", k + 1, status_text(f), p.paint_err(Tone::Dim, &first_line)));
-            for c in &f.grade.covered {
-                out.push(ui::wrap(&format!("✓ {}", c.point), 76, "     "));
-            }
-            for m in &f.grade.missed {
-                out.push(p.paint_err(Tone::Warn, &ui::wrap(&format!("✗ {m}"), 76, "     ")));
-            }
+            verdict_lines(&mut out, &f.grade, p, "     ");
         }
     }
     out.push(rule);
@@ -199,11 +209,11 @@ fn item_markdown(md: &mut String, item: &Item) {
             md.push_str(&format!("| {} | {}/{} | {} |\n", c.id, c.score, c.max, c.feedback.replace('|', "\\|")));
         }
     }
-    for c in &item.grade.covered {
-        md.push_str(&format!("\n- ✓ {} — “{}”", c.point, c.evidence));
+    for v in &item.grade.points {
+        md.push_str(&format!("\n- {}", v.line()));
     }
-    for m in &item.grade.missed {
-        md.push_str(&format!("\n- ✗ {m}"));
+    for m in &item.grade.misconceptions {
+        md.push_str(&format!("\n- {}", m.line()));
     }
     if !item.grade.feedback.is_empty() {
         md.push_str(&format!("\n\n{}\n", item.grade.feedback));
@@ -232,5 +242,46 @@ mod tests {
         let main = md.find("## 1. What is the GIL?").unwrap();
         let follow = md.find("### Follow-up 1.1: What about C extensions?").unwrap();
         assert!(main < follow && md[follow..].contains("> They release it."), "{md}");
+    }
+
+    #[test]
+    fn each_verdict_has_its_mark_and_a_contradiction_shows_its_quote() {
+        use crate::grader::{MisconceptionFound, PointStatus, PointVerdict};
+        let q = crate::bank::sample_question("concurrency/gil", "What is the GIL?");
+        let info = GraderInfo { kind: "offline".into(), model: None, version: "1".into() };
+        let mut grade = Grade::pending(info, "x");
+        grade.status = GradeStatus::Graded;
+        grade.score = Some(2.0);
+        grade.reason = None;
+        grade.points = vec![
+            PointVerdict::new("A mutex", PointStatus::Covered, Some("a lock".into())),
+            PointVerdict::new("Released during I/O", PointStatus::Partial, Some("I/O".into())),
+            PointVerdict::new("Use processes", PointStatus::Missed, None),
+            PointVerdict::new(
+                "One thread at a time",
+                PointStatus::Contradicted,
+                Some("threads run on all cores".into()),
+            ),
+        ];
+        grade.misconceptions = vec![MisconceptionFound {
+            misconception: "The GIL runs threads in parallel".into(),
+            quote: "in parallel".into(),
+        }];
+        let item = Item::new(&q, "a lock; threads run on all cores".into(), grade);
+        let mut t = Transcript::new("t".into(), "interview", crate::transcript::sample_settings(1, "offline"), vec![]);
+        t.items.push(item);
+        let md = markdown(&t);
+        for line in [
+            "- ✓ A mutex — “a lock”",
+            "- ~ Released during I/O — “I/O”",
+            "- ✗ Use processes",
+            "- ⚠ One thread at a time — contradicted: “threads run on all cores”",
+            "- ⚠ misconception: The GIL runs threads in parallel — “in parallel”",
+        ] {
+            assert!(md.contains(line), "{line} in {md}");
+        }
+        let terminal = report(&t, &crate::ui::Printer::plain());
+        assert!(terminal.contains("⚠ One thread at a time — contradicted: “threads run on all cores”"), "{terminal}");
+        assert!(terminal.contains("~ Released during I/O") && terminal.contains("✗ Use processes"), "{terminal}");
     }
 }
