@@ -312,7 +312,7 @@ pub enum BankCommand {
     Show(ShowArgs),
     /// Search questions, answers and key points (ranked).
     Search(SearchArgs),
-    /// Check a bank directory: every problem with file and line.
+    /// Check a bank directory: every problem with file and line, answer keys included.
     Validate(ValidateArgs),
     /// Counts by topic, difficulty and source.
     Stats(JsonFlag),
@@ -368,6 +368,13 @@ pub struct SearchArgs {
 pub struct ValidateArgs {
     /// Bank directory (default: `--bank`, `./question_bank`, or the built-in bank).
     pub dir: Option<PathBuf>,
+    /// Also require every reviewed entry to have two key points or more (one for a one-fact
+    /// question) and a misconception.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print the report as JSON (`ok`, `questions`, `reviewed`, `problems` with file, line, id).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
