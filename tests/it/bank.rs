@@ -277,3 +277,30 @@ fn list_show_and_search_find_the_gil() {
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("no question `concurrency/no-such-thing`"));
 }
+
+#[test]
+fn list_json_gives_every_entry_its_key_points_and_misconceptions() {
+    let ws = Workspace::new();
+    let dir = ws.path().join("bank");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("databases.toml"), GOOD_BANK).unwrap();
+    let (stdout, _) = ok(&ws.run(&["--bank", dir.to_str().unwrap(), "bank", "list", "--json"], ""));
+    let list: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let entries = list.as_array().unwrap();
+    assert_eq!(entries.len(), 2);
+    let first = &entries[0];
+    assert_eq!(first["id"], "databases/transactions-fastapi");
+    assert_eq!(first["key_points"][0], "Open one database session per request, usually in a `yield` dependency.");
+    // A point with accepted wordings is an object, its text first.
+    assert_eq!(first["key_points"][2]["text"], "Roll back the transaction when an exception escapes.");
+    assert_eq!(first["key_points"][2]["alternatives"][0], "undo the changes on failure");
+    assert_eq!(first["misconceptions"][0], "FastAPI commits the transaction for you at the end of every request.");
+    assert_eq!(first["reviewed"], true);
+
+    // The shipped bank: every entry carries both lists, even when empty.
+    let (stdout, _) = ok(&ws.run(&["bank", "list", "--json"], ""));
+    let list: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    for q in list.as_array().unwrap() {
+        assert!(q["key_points"].is_array() && q["misconceptions"].is_array(), "{}", q["id"]);
+    }
+}
