@@ -121,7 +121,7 @@ pub struct InterviewArgs {
     #[arg(long, value_name = "M")]
     pub minutes: Option<f64>,
     /// Seconds per question (default by difficulty: easy 180, medium 240, hard 300).
-    #[arg(long, value_name = "SECS", conflicts_with = "no_timer")]
+    #[arg(long, value_name = "SECS", conflicts_with = "no_timer", value_parser = clap::value_parser!(u64).range(1..))]
     pub per_question: Option<u64>,
     /// No countdown at all.
     #[arg(long)]

@@ -78,10 +78,11 @@ impl Session<'_> {
             self.source.print(&format!("  {:<12} {old} → {} ({:+.1})", c.id, c.score, c.score - old));
         }
         for c in grade.covered().filter(|c| !before.covered().any(|b| b.point == c.point)) {
-            self.source.print(&p.paint(Tone::Good, &ui::wrap(&format!("+ now covered: {}", c.point), 78, "  ")));
+            self.source
+                .print(&p.paint(Tone::Good, &ui::wrap(&format!("+ now covered: {}", c.point), ui::width(), "  ")));
         }
         for m in grade.missed().iter().filter(|m| before.covered().any(|b| &&b.point == m)) {
-            self.source.print(&p.paint(Tone::Warn, &ui::wrap(&format!("- no longer covered: {m}"), 78, "  ")));
+            self.source.print(&p.paint(Tone::Warn, &ui::wrap(&format!("- no longer covered: {m}"), ui::width(), "  ")));
         }
         Ok(())
     }
@@ -134,16 +135,16 @@ impl Session<'_> {
                 crate::grader::PointStatus::Contradicted => Tone::Bad,
                 _ => Tone::Warn,
             };
-            self.source.print(&p.paint(tone, &ui::wrap(&v.line(), 78, "  ")));
+            self.source.print(&p.paint(tone, &ui::wrap(&v.line(), ui::width(), "  ")));
         }
         for m in &g.misconceptions {
-            self.source.print(&p.paint(Tone::Bad, &ui::wrap(&m.line(), 78, "  ")));
+            self.source.print(&p.paint(Tone::Bad, &ui::wrap(&m.line(), ui::width(), "  ")));
         }
         for c in &g.criteria {
             self.source.print(&format!("  {:<12} {}/{} · {}", c.id, c.score, c.max, c.feedback));
         }
         if !g.feedback.is_empty() {
-            self.source.print(&ui::wrap(&g.feedback, 78, "  "));
+            self.source.print(&ui::wrap(&g.feedback, ui::width(), "  "));
         }
         self.source.print(&p.paint(Tone::Dim, "  (/reference shows the reference answer)"));
     }

@@ -124,6 +124,17 @@ pub struct Transcript {
     /// The question ids drawn, in order; items follow this order.
     pub plan: Vec<String>,
     pub items: Vec<Item>,
+    /// Seconds already spent on the question being asked when the session stopped, so that
+    /// `viva resume` gives back only what was left.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_progress: Option<InProgress>,
+}
+
+/// The unanswered question a session stopped on, and the time spent on it (pauses excluded).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InProgress {
+    pub question_id: String,
+    pub seconds: f64,
 }
 
 impl Transcript {
@@ -138,6 +149,7 @@ impl Transcript {
             settings,
             plan,
             items: Vec::new(),
+            in_progress: None,
         }
     }
 

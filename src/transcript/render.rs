@@ -91,7 +91,7 @@ fn verdict_lines(out: &mut Vec<String>, grade: &crate::grader::Grade, p: &Printe
 /// The end-of-session report for the terminal.
 pub fn report(t: &Transcript, p: &Printer) -> String {
     let mut out = Vec::new();
-    let rule = "─".repeat(78);
+    let rule = "─".repeat(ui::width());
     out.push(p.paint_err(Tone::Bold, &format!("Interview report · {}", t.id)));
     out.push(rule.clone());
     for (n, item) in t.items.iter().enumerate() {
@@ -106,7 +106,7 @@ pub fn report(t: &Transcript, p: &Printer) -> String {
             "{} {}  {}",
             p.paint_err(Tone::Bold, &format!("{}.", n + 1)),
             p.paint_err(tone, &format!("{score:>7}")),
-            ui::wrap(&item.question, 78, "            ").trim_start()
+            ui::wrap(&item.question, ui::width(), "            ").trim_start()
         ));
         let flags = item_flags(item);
         out.push(format!(
