@@ -97,6 +97,35 @@ impl Item {
     }
 }
 
+impl Item {
+    /// The attempt that counts: the best-graded of the answer and its retries (practice
+    /// `/retry`); the first attempt when no retry scored higher.
+    pub fn best(&self) -> &Item {
+        self.retries.iter().fold(self, |best, retry| match (retry.grade.score, best.grade.score) {
+            (Some(r), Some(b)) if r > b => retry,
+            (Some(_), None) => retry,
+            _ => best,
+        })
+    }
+
+    /// The score that counts (see [`Item::best`]).
+    pub fn score(&self) -> Option<f64> {
+        self.best().grade.score
+    }
+
+    /// Whether a retry, not the first answer, is the attempt that counts.
+    pub fn improved_by_retry(&self) -> bool {
+        !std::ptr::eq(self.best(), self)
+    }
+
+    /// The answer and every follow-up under it, each with its retries: every attempt made.
+    pub fn attempts(&self) -> impl Iterator<Item = &Item> {
+        std::iter::once(self)
+            .chain(&self.retries)
+            .chain(self.followups.iter().flat_map(|f| std::iter::once(f).chain(&f.retries)))
+    }
+}
+
 /// An appeal: the key point the candidate says they covered, and whether the answer bears it out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Appeal {
@@ -153,9 +182,10 @@ impl Transcript {
         }
     }
 
-    /// Mean score over graded, non-skipped items; skipped and timed-out-empty count as 0.
+    /// Mean score over graded items (each its best attempt, see [`Item::best`]); skipped and
+    /// timed-out-empty answers are graded 0.
     pub fn score(&self) -> Option<f64> {
-        let scores: Vec<f64> = self.items.iter().filter_map(|i| i.grade.score).collect();
+        let scores: Vec<f64> = self.items.iter().filter_map(Item::score).collect();
         (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64)
     }
 

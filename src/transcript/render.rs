@@ -11,7 +11,7 @@ use crate::ui::{self, Printer, Tone};
 pub fn topic_scores(t: &Transcript) -> Vec<(String, f64, usize)> {
     let mut by: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     for item in &t.items {
-        if let Some(s) = item.grade.score {
+        if let Some(s) = item.score() {
             by.entry(item.topic.as_str()).or_default().push(s);
         }
     }
@@ -21,14 +21,16 @@ pub fn topic_scores(t: &Transcript) -> Vec<(String, f64, usize)> {
     rows
 }
 
-/// Questions to practise next: the lowest-scoring items (below 7), worst first, as bank ids.
+/// Questions to practise next: the lowest-scoring items (below 7, by their best attempt), worst
+/// first, as bank ids.
 pub fn practise_next(t: &Transcript) -> Vec<&str> {
-    let mut items: Vec<&Item> = t.items.iter().filter(|i| i.grade.score.is_none_or(|s| s < 7.0)).collect();
-    items.sort_by(|a, b| a.grade.score.unwrap_or(0.0).total_cmp(&b.grade.score.unwrap_or(0.0)));
+    let mut items: Vec<&Item> = t.items.iter().filter(|i| i.score().is_none_or(|s| s < 7.0)).collect();
+    items.sort_by(|a, b| a.score().unwrap_or(0.0).total_cmp(&b.score().unwrap_or(0.0)));
     items.iter().map(|i| i.question_id.as_str()).take(5).collect()
 }
 
-fn status_text(item: &Item) -> String {
+/// The grade of one attempt: `7.5/10`, `pending`, `failed`.
+pub fn status_text(item: &Item) -> String {
     match (item.grade.status, item.grade.score) {
         (GradeStatus::Graded, Some(s)) => ui::score(s),
         (GradeStatus::Pending, _) => "pending".into(),
@@ -38,7 +40,15 @@ fn status_text(item: &Item) -> String {
     }
 }
 
-fn item_flags(item: &Item) -> Vec<String> {
+/// `first 0.5/10, best of 2 attempts` when a retry scored higher than the first answer.
+pub fn retry_note(item: &Item) -> Option<String> {
+    item.improved_by_retry()
+        .then(|| format!("first {}, best of {} attempts", status_text(item), item.retries.len() + 1))
+}
+
+/// What the reader should know about an attempt besides its score: skipped, time ran out,
+/// the grader's flags.
+pub fn item_flags(item: &Item) -> Vec<String> {
     let mut flags = Vec::new();
     if item.skipped {
         flags.push("skipped".to_string());
@@ -95,8 +105,9 @@ pub fn report(t: &Transcript, p: &Printer) -> String {
     out.push(p.paint_err(Tone::Bold, &format!("Interview report · {}", t.id)));
     out.push(rule.clone());
     for (n, item) in t.items.iter().enumerate() {
-        let score = status_text(item);
-        let tone = match item.grade.score {
+        let best = item.best();
+        let score = status_text(best);
+        let tone = match best.grade.score {
             Some(s) if s >= 7.0 => Tone::Good,
             Some(s) if s >= 4.0 => Tone::Warn,
             Some(_) => Tone::Bad,
@@ -108,7 +119,8 @@ pub fn report(t: &Transcript, p: &Printer) -> String {
             p.paint_err(tone, &format!("{score:>7}")),
             ui::wrap(&item.question, ui::width(), "            ").trim_start()
         ));
-        let flags = item_flags(item);
+        let mut flags = item_flags(item);
+        flags.extend(retry_note(item));
         out.push(format!(
             "   {}",
             p.paint_err(
@@ -122,8 +134,8 @@ pub fn report(t: &Transcript, p: &Printer) -> String {
                 )
             )
         ));
-        verdict_lines(&mut out, &item.grade, p, "   ");
-        if let Some(reason) = &item.grade.reason {
+        verdict_lines(&mut out, &best.grade, p, "   ");
+        if let Some(reason) = &best.grade.reason {
             out.push(p.paint_err(Tone::Dim, &format!("   ({reason})")));
         }
         for (k, f) in item.followups.iter().enumerate() {
@@ -136,7 +148,7 @@ pub fn report(t: &Transcript, p: &Printer) -> String {
     match t.score() {
         Some(s) => out.push(p.paint_err(
             Tone::Bold,
-            &format!("Overall: {} over {} answers", ui::score((s * 10.0).round() / 10.0), t.items.len()),
+            &format!("Overall: {} over {}", ui::score((s * 10.0).round() / 10.0), ui::plural(t.items.len(), "answer")),
         )),
         None => out.push("Overall: no graded answers yet".into()),
     }
@@ -174,6 +186,13 @@ pub fn markdown(t: &Transcript) -> String {
     for (n, item) in t.items.iter().enumerate() {
         md.push_str(&format!("\n## {}. {}\n\n", n + 1, item.question));
         item_markdown(&mut md, item);
+        for (k, r) in item.retries.iter().enumerate() {
+            md.push_str(&format!("\n### Retry {}.{}\n\n", n + 1, k + 1));
+            item_markdown(&mut md, r);
+        }
+        if let Some(note) = retry_note(item) {
+            md.push_str(&format!("\nCounts: {} ({note})\n", status_text(item.best())));
+        }
         for (k, f) in item.followups.iter().enumerate() {
             md.push_str(&format!("\n### Follow-up {}.{}: {}\n\n", n + 1, k + 1, f.question));
             item_markdown(&mut md, f);
@@ -283,5 +302,26 @@ mod tests {
         let terminal = report(&t, &crate::ui::Printer::plain());
         assert!(terminal.contains("⚠ One thread at a time — contradicted: “threads run on all cores”"), "{terminal}");
         assert!(terminal.contains("~ Released during I/O") && terminal.contains("✗ Use processes"), "{terminal}");
+    }
+
+    #[test]
+    fn the_report_and_markdown_count_the_best_attempt_and_show_the_first() {
+        let q = crate::bank::sample_question("concurrency/gil", "What is the GIL?");
+        let info = GraderInfo { kind: "offline".into(), model: None, version: "1".into() };
+        let graded =
+            |score: f64| Grade { status: GradeStatus::Graded, score: Some(score), ..Grade::pending(info.clone(), "") };
+        let mut item = Item::new(&q, "No idea.".into(), graded(0.5));
+        item.retries.push(Item::new(&q, "A mutex around bytecode.".into(), graded(6.5)));
+        let settings = crate::transcript::sample_settings(1, "offline");
+        let mut t = Transcript::new("t".into(), "practice", settings, vec![q.id.clone()]);
+        t.items.push(item);
+        let report = report(&t, &Printer::plain());
+        assert!(report.contains("1.  6.5/10  What is the GIL?"), "{report}");
+        assert!(report.contains("first 0.5/10, best of 2 attempts"), "{report}");
+        assert!(report.contains("Overall: 6.5/10 over 1 answer"), "{report}");
+        let md = markdown(&t);
+        assert!(md.contains("- overall: 6.5/10"), "{md}");
+        assert!(md.contains("### Retry 1.1") && md.contains("> A mutex around bytecode."), "{md}");
+        assert!(md.contains("Counts: 6.5/10 (first 0.5/10, best of 2 attempts)"), "{md}");
     }
 }
