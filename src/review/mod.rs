@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::transcript::{Item, Transcript};
+use crate::transcript::Transcript;
 
 /// One line of `viva review`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -168,23 +168,6 @@ pub struct Hit {
     pub excerpt: String,
 }
 
-/// Every attempt under an item with its name: the answer, its retries, its follow-ups and
-/// their retries (`""`, `"retry 1 "`, `"follow-up 1 "`, `"follow-up 1 retry 1 "`).
-fn named_attempts(item: &Item) -> Vec<(String, &Item)> {
-    fn with_retries<'a>(out: &mut Vec<(String, &'a Item)>, prefix: String, item: &'a Item) {
-        out.push((prefix.clone(), item));
-        for (k, r) in item.retries.iter().enumerate() {
-            out.push((format!("{prefix}retry {} ", k + 1), r));
-        }
-    }
-    let mut out = Vec::new();
-    with_retries(&mut out, String::new(), item);
-    for (k, f) in item.followups.iter().enumerate() {
-        with_retries(&mut out, format!("follow-up {} ", k + 1), f);
-    }
-    out
-}
-
 /// Answers and feedback containing every word of `query` (case-insensitive), in every attempt
 /// (answers, retries, follow-ups), newest session first.
 pub fn search(transcripts: &[Transcript], query: &str) -> Vec<Hit> {
@@ -195,7 +178,8 @@ pub fn search(transcripts: &[Transcript], query: &str) -> Vec<Hit> {
     let mut hits = Vec::new();
     for t in transcripts.iter().rev() {
         for item in &t.items {
-            for (name, attempt) in named_attempts(item) {
+            for (name, attempt) in item.attempts() {
+                let name = if name == "answer" { String::new() } else { format!("{name} ") };
                 let feedback = std::iter::once(attempt.grade.feedback.clone())
                     .chain(attempt.grade.criteria.iter().map(|c| c.feedback.clone()))
                     .collect::<Vec<_>>()
