@@ -10,12 +10,12 @@ use crate::cli::{GraderKind, InterviewArgs, PracticeArgs, ResumeArgs};
 use crate::config::Context;
 use crate::error::{Error, Result};
 use crate::grader::offline::OfflineGrader;
-use crate::grader::{GradeStatus, Grader};
+use crate::grader::Grader;
 use crate::repl::input::{Piped, Source, Terminal};
 use crate::repl::{GradingQueue, Session};
 use crate::session::{Engine, Plan, PlannedQuestion};
 use crate::transcript::{SessionSettings, Store, Transcript, new_id, render};
-use crate::ui::Tone;
+use crate::ui::{self, Tone};
 
 /// Default seconds per question by difficulty.
 pub fn default_budget(d: Difficulty) -> u64 {
@@ -314,16 +314,10 @@ pub fn resume(args: ResumeArgs, ctx: &Context) -> Result<()> {
     let kind = if transcript.settings.grader == "llm" { GraderKind::Llm } else { GraderKind::Offline };
     let grader = make_grader(kind, &bank.questions, ctx)?;
     // Grade whatever is still pending first.
-    let mut regraded = 0;
-    for item in transcript.items.iter_mut().filter(|i| i.grade.status != GradeStatus::Graded) {
-        if let Some(q) = bank.get(&item.question_id) {
-            item.grade = grader.grade(q, &item.answer);
-            regraded += 1;
-        }
-    }
+    let regraded = crate::grader::pending::finish(&mut transcript, &bank, grader.as_ref());
     if regraded > 0 {
         store.save(&transcript)?;
-        ctx.printer.err(format!("graded {regraded} pending answer(s)"));
+        ctx.printer.err(format!("graded {}", ui::plural(regraded, "pending answer")));
     }
     let start_at = transcript.items.len();
     let mut questions = Vec::new();

@@ -13,6 +13,7 @@
 pub mod followup;
 pub mod llm;
 pub mod offline;
+pub mod pending;
 pub mod pool;
 pub mod prompt;
 pub mod score;
