@@ -76,20 +76,21 @@ pub fn rebuild(parent_question: &Question, parent: &Item, index: usize) -> Optio
     Some(q)
 }
 
-/// The key points an attempt was graded on (covered and missed), from its latest grade that has any.
+/// The key points an attempt was graded on, from its latest grade that has verdicts.
 fn graded_points(item: &Item) -> Option<Vec<String>> {
-    std::iter::once(&item.grade).chain(item.history.iter().rev()).find_map(|g| {
-        let points: Vec<String> = g.covered.iter().map(|c| c.point.clone()).chain(g.missed.iter().cloned()).collect();
-        (!points.is_empty()).then_some(points)
-    })
+    std::iter::once(&item.grade)
+        .chain(item.history.iter().rev())
+        .find(|g| !g.points.is_empty())
+        .map(|g| g.points.iter().map(|v| v.point.clone()).collect())
 }
 
 /// The points an answer missed, from its current grade or, when that has none, the latest earlier one.
 fn missed_points(item: &Item) -> Vec<String> {
     std::iter::once(&item.grade)
         .chain(item.history.iter().rev())
-        .find(|g| !g.missed.is_empty())
-        .map_or_else(Vec::new, |g| g.missed.clone())
+        .map(|g| g.missed())
+        .find(|m| !m.is_empty())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -110,14 +111,18 @@ mod tests {
 
     #[test]
     fn a_saved_follow_up_is_rebuilt_with_the_point_it_probed() {
-        use crate::grader::{Covered, Grade, GradeStatus, GraderInfo};
+        use crate::grader::{Grade, GradeStatus, GraderInfo, PointStatus, PointVerdict};
         let mut parent_q = crate::bank::sample_question("concurrency/gil", "What is the GIL?");
         let (a, b) = ("Reference counting is not thread-safe", "The GIL is released during blocking I/O");
         parent_q.key_points = vec!["A mutex around bytecode".into(), a.into(), b.into()];
         let info = GraderInfo { kind: "llm".into(), model: None, version: "1".into() };
         let mut parent = Item::new(&parent_q, "A mutex.".into(), Grade::pending(info.clone(), ""));
         parent.grade.status = GradeStatus::Graded;
-        parent.grade.missed = vec![a.into(), b.into()];
+        parent.grade.points = vec![
+            PointVerdict::new("A mutex around bytecode", PointStatus::Covered, Some("A mutex".into())),
+            PointVerdict::new(a, PointStatus::Missed, None),
+            PointVerdict::new(b, PointStatus::Missed, None),
+        ];
         // The LLM worded it about the second missed point; its grade is still pending.
         let mut follow =
             Item::new(&parent_q, "It is dropped while waiting.".into(), Grade::pending(info.clone(), "timeout"));
@@ -131,11 +136,11 @@ mod tests {
         parent.followups.push(follow);
         assert_eq!(rebuild(&parent_q, &parent, 1).unwrap().point_texts(), [b]);
         // Once graded, the points it was graded on are known.
-        parent.followups[0].grade.covered = vec![Covered { point: a.into(), evidence: "x".into() }];
+        parent.followups[0].grade.points = vec![PointVerdict::new(a, PointStatus::Covered, Some("x".into()))];
         assert_eq!(rebuild(&parent_q, &parent, 0).unwrap().point_texts(), [a]);
         // Wording that shares nothing: the first missed point, as the offline follow-up takes.
         parent.followups[0].question = "Go on.".into();
-        parent.followups[0].grade.covered.clear();
+        parent.followups[0].grade.points.clear();
         assert_eq!(rebuild(&parent_q, &parent, 0).unwrap().point_texts(), [a]);
         assert!(rebuild(&parent_q, &parent, 2).is_none());
     }

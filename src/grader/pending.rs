@@ -46,8 +46,8 @@ mod tests {
         let info = GraderInfo { kind: "llm".into(), model: None, version: "1".into() };
         // The answer was graded before the endpoint went away; its follow-up was not.
         let mut item = Item::new(&q, points[0].clone(), grader.grade(&q, &points[0]));
-        assert!(!item.grade.missed.is_empty());
-        let probed = item.grade.missed[0].clone();
+        assert!(!item.grade.missed().is_empty());
+        let probed = item.grade.missed()[0].clone();
         let mut follow = Item::new(&q, probed.clone(), Grade::pending(info.clone(), "endpoint unreachable"));
         follow.question = "Tell me more about that part.".into();
         item.followups.push(follow);
@@ -58,8 +58,8 @@ mod tests {
         assert_eq!(finish(&mut t, &bank, &grader), 2, "the follow-up and the skipped answer");
         let f = &t.items[0].followups[0].grade;
         assert_eq!(f.status, GradeStatus::Graded);
-        assert_eq!(f.covered.iter().map(|c| c.point.as_str()).collect::<Vec<_>>(), [probed.as_str()]);
-        assert!(f.missed.is_empty(), "graded on the probed point alone: {f:?}");
+        assert_eq!(f.points.iter().map(|v| v.point.as_str()).collect::<Vec<_>>(), [probed.as_str()]);
+        assert!(f.missed().is_empty(), "graded on the probed point alone, and covered: {f:?}");
         assert_eq!(t.items[1].grade.status, GradeStatus::Graded);
         assert_eq!(finish(&mut t, &bank, &grader), 0, "nothing left");
     }

@@ -233,7 +233,7 @@ pub(crate) fn sample_settings(count: usize, grader: &str) -> SessionSettings {
 /// covered and missed points and a flag), retried better, and followed up; question 2 skipped.
 #[cfg(test)]
 pub(crate) fn sample_with_attempts() -> Transcript {
-    use crate::grader::{Covered, CriterionScore, GradeStatus, GraderInfo};
+    use crate::grader::{CriterionScore, GradeStatus, GraderInfo, PointStatus, PointVerdict};
     let info = GraderInfo { kind: "offline".into(), model: None, version: "offline-1".into() };
     let graded = |score: f64, feedback: &str| Grade {
         status: GradeStatus::Graded,
