@@ -268,6 +268,7 @@ fn run_session(
         awaiting: None,
         followup: None,
         last_missed: Default::default(),
+        last_answered: None,
         practice: transcript.mode == "practice",
         last_reference: None,
         hints: 0,

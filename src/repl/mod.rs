@@ -104,6 +104,15 @@ pub struct Spot {
     followup: Option<usize>,
 }
 
+/// Which answer was given last.
+#[derive(Debug, Clone, Copy)]
+pub enum Answered {
+    /// A main answer or a follow-up's, where it sits.
+    At(Spot),
+    /// Retry `retry` of main item `item`.
+    Retry { item: usize, retry: usize },
+}
+
 /// The reason a grade is pending while it is being made.
 const GRADING: &str = "grading in progress";
 
@@ -117,6 +126,9 @@ pub struct Session<'a> {
     pub followup: Option<Question>,
     /// Missed key points and the answer of the last graded answer, for the next follow-up.
     pub last_missed: (Vec<String>, String),
+    /// The answer given last (a main answer, a follow-up's or a retry): what `/rate` and
+    /// `/improve` apply to.
+    pub last_answered: Option<Answered>,
     /// Practice mode: feedback after every answer.
     pub practice: bool,
     /// The reference answer of the question last answered (`/reference`).
@@ -214,6 +226,9 @@ impl Session<'_> {
                         };
                         // On disk before grading starts.
                         self.store.save(&self.transcript)?;
+                        if !outcome.skipped {
+                            self.last_answered = Some(Answered::At(spot));
+                        }
                         self.last_reference = q.answer.clone();
                         if self.engine.plan().followups > 0 && !outcome.skipped {
                             // The follow-up rule needs the grade now (NeedGrade follows).
@@ -415,12 +430,14 @@ impl Session<'_> {
             }
             Some(Parsed::Improve) => {
                 let (missed, answer) = self.last_missed.clone();
-                let question = self
-                    .transcript
-                    .items
-                    .last()
-                    .and_then(|i| self.questions.iter().find(|q| q.id == i.question_id))
-                    .cloned();
+                // The question of the answer given last (a retry's is its main question's).
+                let item = match self.last_answered {
+                    Some(Answered::At(Spot { item, .. }) | Answered::Retry { item, .. }) => {
+                        self.transcript.items.get(item)
+                    }
+                    None => None,
+                };
+                let question = item.and_then(|i| self.questions.iter().find(|q| q.id == i.question_id)).cloned();
                 let improved = question.and_then(|q| self.grader.improve(&q, &answer, &missed));
                 let p = self.printer;
                 match improved {
@@ -456,11 +473,18 @@ impl Session<'_> {
                 Vec::new()
             }
             Some(Parsed::Rate(rating)) => {
-                if let Some(item) = self.transcript.items.last_mut() {
-                    match item.followups.last_mut() {
-                        Some(f) => f.self_rating = Some(rating.clone()),
-                        None => item.self_rating = Some(rating.clone()),
+                let slot = match self.last_answered {
+                    Some(Answered::At(Spot { item, followup: None })) => self.transcript.items.get_mut(item),
+                    Some(Answered::At(Spot { item, followup: Some(f) })) => {
+                        self.transcript.items.get_mut(item).and_then(|i| i.followups.get_mut(f))
                     }
+                    Some(Answered::Retry { item, retry }) => {
+                        self.transcript.items.get_mut(item).and_then(|i| i.retries.get_mut(retry))
+                    }
+                    None => None,
+                };
+                if let Some(item) = slot {
+                    item.self_rating = Some(rating.clone());
                     self.store.save(&self.transcript)?;
                     vec![Effect::Notice(format!("recorded your rating: {rating}"))]
                 } else {

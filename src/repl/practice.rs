@@ -66,6 +66,9 @@ impl Session<'_> {
         let before = first.retries.last().map_or(&first.grade, |r| &r.grade).clone();
         self.transcript.items[index].retries.push(attempt);
         self.store.save(&self.transcript)?;
+        // `/rate` and `/improve` now apply to this attempt.
+        self.last_answered = Some(super::Answered::Retry { item: index, retry: first.retries.len() });
+        self.last_missed = (grade.missed(), self.transcript.items[index].retries[first.retries.len()].answer.clone());
         let p = self.printer;
         let show = |g: &Grade| g.score.map_or("pending".to_string(), ui::score);
         let delta = match (before.score, grade.score) {

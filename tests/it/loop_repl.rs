@@ -136,3 +136,22 @@ fn the_prompt_shows_the_time_left_now_not_when_the_read_began() {
     p.send_line("").unwrap();
     p.exp_eof().unwrap();
 }
+
+#[test]
+fn rate_and_improve_apply_to_the_answer_just_retried_not_to_an_earlier_follow_up() {
+    let ws = Workspace::new();
+    let id = "concurrency/gil-global-interpreter-lock-implications";
+    let second = "concurrency/threading-multiprocessing-asyncio-concurrent-futures";
+    // A weak answer, its follow-up answered, then a retry of the main question, rated.
+    let script = "The GIL is a lock.\n.\nIt is about threads.\n.\n/retry\nThe GIL lets one thread run bytecode at a time.\n.\n/rate easy\n/improve\n";
+    let out = ws.run(&["practice", "--question", id, "--question", second, "--followups", "1"], script);
+    let (stdout, _) = ok(&out);
+    assert!(stdout.contains("Follow-up 1"), "{stdout}");
+    assert!(stdout.contains("recorded your rating: easy"), "{stdout}");
+    let improve = stdout.split("Your answer, with what it missed:").nth(1).unwrap_or_else(|| panic!("{stdout}"));
+    assert!(improve.contains("The GIL lets one thread run bytecode"), "/improve shows the retried answer: {stdout}");
+    assert!(!improve.contains("It is about threads."), "not the follow-up's: {stdout}");
+    let item = &ws.transcripts_json()[0]["items"][0];
+    assert_eq!(item["retries"][0]["self_rating"], "easy", "{item}");
+    assert!(item["followups"][0]["self_rating"].is_null(), "{item}");
+}
