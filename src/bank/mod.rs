@@ -11,6 +11,7 @@ pub mod dedupe;
 pub mod distil;
 pub mod draw;
 pub mod import;
+pub mod keycheck;
 pub mod repair;
 pub mod search;
 pub mod store;

@@ -71,6 +71,8 @@ pub enum BankError {
     TooLarge { path: PathBuf, size: u64 },
     #[error("the question bank has {} problem(s):\n{}", .0.len(), list(.0))]
     Invalid(Vec<Problem>),
+    #[error("{} answer-key problem(s):\n{}", .0.len(), list(.0))]
+    AnswerKey(Vec<Problem>),
 }
 
 impl BankError {
@@ -81,6 +83,9 @@ impl BankError {
             ),
             BankError::Invalid(_) => Some(
                 "fix the lines named above (the format is in `question_bank/README.md`); `viva bank validate DIR` re-checks".into(),
+            ),
+            BankError::AnswerKey(_) => Some(
+                "a key point or misconception is one sentence an interviewer can check in a spoken answer (see `question_bank/README.md`); fix the lines named above".into(),
             ),
             _ => None,
         }
@@ -338,21 +343,29 @@ fn read_bank_file(path: &Path) -> Result<String, BankError> {
     })
 }
 
-/// Loads and validates the bank in `dir` (every `*.toml` file in it, sorted by name).
-pub fn load_dir(dir: &Path) -> Result<Bank, BankError> {
+/// The `*.toml` files of the bank in `dir`, sorted by name: `(path as shown, text)`.
+pub fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, BankError> {
     if !dir.is_dir() {
         return Err(BankError::Missing(dir.to_path_buf()));
     }
-    let read = |path: &Path| read_bank_file(path);
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|source| BankError::Read { path: dir.to_path_buf(), source })?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     paths.sort();
-    let texts = paths.iter().map(|p| read(p)).collect::<Result<Vec<_>, _>>()?;
-    let files = paths.iter().zip(&texts).map(|(p, t)| (p.display().to_string(), t.as_str()));
-    let questions = parse_files(files).map_err(BankError::Invalid)?;
+    paths.iter().map(|path| read_bank_file(path).map(|text| (path.display().to_string(), text))).collect()
+}
+
+/// The files of the bank embedded at build time: `(question_bank/NAME, text)`.
+pub fn embedded_files() -> Vec<(String, String)> {
+    EMBEDDED.iter().map(|(name, text)| (format!("question_bank/{name}"), text.to_string())).collect()
+}
+
+/// Loads and validates the bank in `dir` (every `*.toml` file in it, sorted by name).
+pub fn load_dir(dir: &Path) -> Result<Bank, BankError> {
+    let files = read_dir(dir)?;
+    let questions = parse_files(files.iter().map(|(n, t)| (n.clone(), t.as_str()))).map_err(BankError::Invalid)?;
     Ok(Bank { questions, origin: Some(dir.to_path_buf()) })
 }
 
@@ -361,6 +374,30 @@ pub fn load_embedded() -> Result<Bank, BankError> {
     let files = EMBEDDED.iter().map(|(name, text)| (format!("question_bank/{name}"), *text));
     let questions = parse_files(files).map_err(BankError::Invalid)?;
     Ok(Bank { questions, origin: None })
+}
+
+/// Everything `viva bank validate` reports about a set of files.
+#[derive(Debug, Default)]
+pub struct Validation {
+    /// The entries that loaded (all of them when `structure` is empty).
+    pub questions: Vec<Question>,
+    /// Problems that stop the bank from loading.
+    pub structure: Vec<Problem>,
+    /// Answer-key problems ([`keys::check_file`]).
+    pub keys: Vec<KeyProblem>,
+}
+
+/// Checks a set of files `(name, text)`: their structure and every entry's answer key.
+pub fn validate(files: &[(String, String)], strict: bool) -> Validation {
+    let mut v = Validation::default();
+    match parse_files(files.iter().map(|(n, t)| (n.clone(), t.as_str()))) {
+        Ok(questions) => v.questions = questions,
+        Err(problems) => v.structure = problems,
+    }
+    for (name, text) in files {
+        v.keys.extend(keys::check_file(name, text, strict));
+    }
+    v
 }
 
 /// The on-disk form written by [`render_file`]; field order is the file's order.
@@ -451,6 +488,9 @@ pub fn render(questions: &[Question]) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+mod keys;
+pub use keys::KeyProblem;
 
 #[cfg(test)]
 mod tests;

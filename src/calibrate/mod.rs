@@ -39,11 +39,12 @@ pub struct ItemResult {
     pub split: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub flags: Vec<String>,
-    /// Key points the grader found, with the phrase that earned each, and those it did not.
+    /// The verdict on each key point, with the quote behind it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub covered: Vec<crate::grader::Covered>,
+    pub points: Vec<crate::grader::PointVerdict>,
+    /// Misconceptions found in the answer.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub missed: Vec<String>,
+    pub misconceptions: Vec<crate::grader::MisconceptionFound>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     #[serde(skip)]
@@ -125,8 +126,8 @@ pub fn summarize(samples: &[Sample], grades: &[Grade], grader: GraderInfo) -> Su
             adversarial: s.adversarial.clone(),
             split: s.split.clone(),
             flags: g.flags.clone(),
-            covered: g.covered.clone(),
-            missed: g.missed.clone(),
+            points: g.points.clone(),
+            misconceptions: g.misconceptions.clone(),
             reason: g.reason.clone(),
             answer: s.answer.clone(),
             rationale: s.rationale.clone(),

@@ -121,7 +121,7 @@ pub struct InterviewArgs {
     #[arg(long, value_name = "M")]
     pub minutes: Option<f64>,
     /// Seconds per question (default by difficulty: easy 180, medium 240, hard 300).
-    #[arg(long, value_name = "SECS", conflicts_with = "no_timer")]
+    #[arg(long, value_name = "SECS", conflicts_with = "no_timer", value_parser = clap::value_parser!(u64).range(1..))]
     pub per_question: Option<u64>,
     /// No countdown at all.
     #[arg(long)]
@@ -312,7 +312,7 @@ pub enum BankCommand {
     Show(ShowArgs),
     /// Search questions, answers and key points (ranked).
     Search(SearchArgs),
-    /// Check a bank directory: every problem with file and line.
+    /// Check a bank directory: every problem with file and line, answer keys included.
     Validate(ValidateArgs),
     /// Counts by topic, difficulty and source.
     Stats(JsonFlag),
@@ -368,6 +368,13 @@ pub struct SearchArgs {
 pub struct ValidateArgs {
     /// Bank directory (default: `--bank`, `./question_bank`, or the built-in bank).
     pub dir: Option<PathBuf>,
+    /// Also require every reviewed entry to have two key points or more (one for a one-fact
+    /// question) and a misconception.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print the report as JSON (`ok`, `questions`, `reviewed`, `problems` with file, line, id).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -300,17 +300,39 @@ fn search_cmd(args: SearchArgs, ctx: &Context) -> Result<()> {
 
 fn validate(args: ValidateArgs, ctx: &Context) -> Result<()> {
     let dir = args.dir.or_else(|| ctx.settings.bank_dir.clone());
-    let bank = match &dir {
-        Some(dir) => store::load_dir(dir)?,
-        None => store::load_embedded()?,
+    let (files, origin) = match &dir {
+        Some(dir) => (store::read_dir(dir)?, format!("`{}`", dir.display())),
+        None => (store::embedded_files(), "the built-in bank".to_string()),
     };
-    let without_answer = bank.questions.iter().filter(|q| q.answer.is_none()).count();
-    ctx.printer.err(format!(
-        "{} {}: {} questions, no problems ({} without a reference answer)",
-        ctx.printer.paint_err(Tone::Good, "ok"),
-        bank.origin_label(),
-        bank.questions.len(),
-        without_answer
+    let v = store::validate(&files, args.strict);
+    let p = &ctx.printer;
+    let reviewed = v.questions.iter().filter(|q| q.reviewed).count();
+    if args.json {
+        let structure = v
+            .structure
+            .iter()
+            .map(|s| json!({"file": s.file, "line": s.line, "id": null, "reviewed": null, "message": s.message}));
+        let keys = v.keys.iter().map(|k| serde_json::to_value(k).unwrap_or_default());
+        let problems: Vec<_> = structure.chain(keys).collect();
+        p.json(&json!({
+            "ok": problems.is_empty(), "origin": origin, "strict": args.strict, "questions": v.questions.len(),
+            "reviewed": reviewed, "problems": problems,
+        }));
+    }
+    if !v.structure.is_empty() {
+        let mut all = v.structure;
+        all.extend(v.keys.iter().map(|k| k.problem()));
+        return Err(store::BankError::Invalid(all).into());
+    }
+    if !v.keys.is_empty() {
+        return Err(store::BankError::AnswerKey(v.keys.iter().map(|k| k.problem()).collect()).into());
+    }
+    let without_answer = v.questions.iter().filter(|q| q.answer.is_none()).count();
+    p.err(format!(
+        "{} {origin}: {} questions ({reviewed} reviewed), no problems{} ({without_answer} without a reference answer)",
+        p.paint_err(Tone::Good, "ok"),
+        v.questions.len(),
+        if args.strict { " under --strict" } else { "" },
     ));
     Ok(())
 }

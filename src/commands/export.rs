@@ -3,13 +3,13 @@
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::config::Context;
 use crate::error::{Error, Result};
-use crate::transcript::{Store, Transcript, render};
+use crate::transcript::{Store, Transcript, html, render};
 
 pub fn run(args: ExportArgs, ctx: &Context) -> Result<()> {
     let t = Store::new(&ctx.settings.transcripts).load(&args.id)?;
     let text = match args.format {
         ExportFormat::Md => render::markdown(&t),
-        ExportFormat::Html => html(&t),
+        ExportFormat::Html => html::page(&t),
         ExportFormat::Json => serde_json::to_string_pretty(&t).unwrap_or_default(),
         ExportFormat::Csv => csv(&t),
     };
@@ -28,64 +28,46 @@ fn field(s: &str) -> String {
     if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
 }
 
-/// One row per answer.
+/// One row per attempt: the answer, its retries, its follow-ups (and theirs). `item` is the
+/// question's number, `attempt` says which (`answer`, `retry 1`, `follow-up 1`, …), `counts`
+/// marks the attempt that counts for the question's score (the best one).
 pub fn csv(t: &Transcript) -> String {
     let mut out = String::from(
-        "session,question_id,topic,difficulty,score,status,seconds,timed_out,skipped,covered,missed,answer\n",
+        "session,item,attempt,counts,question_id,question,topic,difficulty,score,status,seconds,timed_out,skipped,flags,covered,missed,answer\n",
     );
-    for i in &t.items {
-        let row = [
-            t.id.clone(),
-            i.question_id.clone(),
-            i.topic.clone(),
-            i.difficulty.to_string(),
-            i.grade.score.map_or(String::new(), |s| s.to_string()),
-            format!("{:?}", i.grade.status).to_lowercase(),
-            i.seconds.to_string(),
-            i.timed_out.to_string(),
-            i.skipped.to_string(),
-            i.grade.covered.len().to_string(),
-            i.grade.missed.len().to_string(),
-            i.answer.clone(),
-        ];
-        out.push_str(&row.iter().map(|f| field(f)).collect::<Vec<_>>().join(","));
-        out.push('\n');
+    for (n, item) in t.items.iter().enumerate() {
+        let best = item.best();
+        for (name, a) in item.attempts() {
+            let row = [
+                t.id.clone(),
+                (n + 1).to_string(),
+                name,
+                std::ptr::eq(a, best).to_string(),
+                a.question_id.clone(),
+                a.question.clone(),
+                a.topic.clone(),
+                a.difficulty.to_string(),
+                a.grade.score.map_or(String::new(), |s| s.to_string()),
+                format!("{:?}", a.grade.status).to_lowercase(),
+                a.seconds.to_string(),
+                a.timed_out.to_string(),
+                a.skipped.to_string(),
+                render::item_flags(a).join("; "),
+                a.grade.covered().count().to_string(),
+                a.grade.missed().len().to_string(),
+                a.answer.clone(),
+            ];
+            out.push_str(&row.iter().map(|f| field(f)).collect::<Vec<_>>().join(","));
+            out.push('\n');
+        }
     }
     out
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
-/// A self-contained HTML page (no external assets).
-pub fn html(t: &Transcript) -> String {
-    let mut body = String::new();
-    for (n, i) in t.items.iter().enumerate() {
-        let score = i.grade.score.map_or("pending".to_string(), crate::ui::score);
-        body.push_str(&format!(
-            "<section><h2>{}. {}</h2><p class=meta>{} · {} · {} · <b>{}</b></p><blockquote>{}</blockquote><ul>",
-            n + 1,
-            esc(&i.question),
-            esc(&i.topic),
-            i.difficulty,
-            crate::ui::duration(i.seconds),
-            score,
-            esc(&i.answer).replace('\n', "<br>")
-        ));
-        for c in &i.grade.covered {
-            body.push_str(&format!("<li class=ok>✓ {} — “{}”</li>", esc(&c.point), esc(&c.evidence)));
-        }
-        for m in &i.grade.missed {
-            body.push_str(&format!("<li class=miss>✗ {}</li>", esc(m)));
-        }
-        body.push_str(&format!("</ul><p>{}</p></section>", esc(&i.grade.feedback)));
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn csv_has_a_row_per_attempt_with_the_one_that_counts_marked() {
+        insta::assert_snapshot!(super::csv(&crate::transcript::sample_with_attempts()));
     }
-    let overall = t.score().map_or("-".to_string(), |s| crate::ui::score((s * 10.0).round() / 10.0));
-    format!(
-        "<!doctype html><html lang=en><meta charset=utf-8><title>viva {id}</title><style>body{{font:16px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#222}}.meta{{color:#666}}blockquote{{border-left:3px solid #ccc;margin:0;padding-left:1rem}}.ok{{color:#176f2c}}.miss{{color:#9a3412}}</style><h1>viva {mode} · {id}</h1><p>Overall <b>{overall}</b> · grader {grader}</p>{body}</html>\n",
-        id = esc(&t.id),
-        mode = esc(&t.mode),
-        grader = esc(&t.settings.grader),
-    )
 }

@@ -9,13 +9,13 @@ use crate::bank::{Difficulty, Question};
 use crate::cli::{GraderKind, InterviewArgs, PracticeArgs, ResumeArgs};
 use crate::config::Context;
 use crate::error::{Error, Result};
+use crate::grader::Grader;
 use crate::grader::offline::OfflineGrader;
-use crate::grader::{GradeStatus, Grader};
 use crate::repl::input::{Piped, Source, Terminal};
 use crate::repl::{GradingQueue, Session};
 use crate::session::{Engine, Plan, PlannedQuestion};
 use crate::transcript::{SessionSettings, Store, Transcript, new_id, render};
-use crate::ui::Tone;
+use crate::ui::{self, Tone};
 
 /// Default seconds per question by difficulty.
 pub fn default_budget(d: Difficulty) -> u64 {
@@ -143,8 +143,8 @@ fn start(args: InterviewArgs, practice: Option<Vec<String>>, ctx: &Context) -> R
     p.err(p.paint_err(
         Tone::Dim,
         &format!(
-            "viva {mode} · {} questions · {} · grader: {} · seed {seed}\nsaving to `{}` after every answer · /help for commands",
-            questions.len(),
+            "viva {mode} · {} · {} · grader: {}\nsaving to `{}` after every answer · /help for commands",
+            crate::ui::plural(questions.len(), "question"),
             total.map_or("untimed".to_string(), |s| format!("{} in all", crate::ui::duration(s as f64))),
             transcript.settings.grader,
             store.path(&transcript.id).display()
@@ -218,15 +218,28 @@ fn run_session(
     start_at: usize,
 ) -> Result<()> {
     let s = &transcript.settings;
+    let resumed =
+        transcript.in_progress.as_ref().filter(|p| questions.get(start_at).is_some_and(|q| q.id == p.question_id));
+    let spent_before = resumed.map_or(0.0, |p| p.seconds);
     let planned = questions
         .iter()
         .enumerate()
         .map(|(i, q)| PlannedQuestion {
             question_id: q.id.clone(),
-            budget: s.per_question_seconds.as_ref().and_then(|b| b.get(i)).map(|secs| Duration::from_secs(*secs)),
+            budget: s.per_question_seconds.as_ref().and_then(|b| b.get(i)).map(|secs| {
+                let budget = Duration::from_secs(*secs);
+                if i == start_at {
+                    // What was left of it, never less than 15 s to read the question again.
+                    budget
+                        .saturating_sub(Duration::from_secs_f64(spent_before))
+                        .max(Duration::from_secs(15).min(budget))
+                } else {
+                    budget
+                }
+            }),
         })
         .collect();
-    let used: f64 = transcript.items.iter().map(|i| i.seconds).sum();
+    let used: f64 = transcript.items.iter().map(|i| i.seconds).sum::<f64>() + spent_before;
     let plan = Plan {
         questions: planned,
         total: s.total_seconds.map(Duration::from_secs),
@@ -255,6 +268,7 @@ fn run_session(
         awaiting: None,
         followup: None,
         last_missed: Default::default(),
+        last_answered: None,
         practice: transcript.mode == "practice",
         last_reference: None,
         hints: 0,
@@ -271,16 +285,20 @@ fn run_session(
     let transcript = session.run()?;
     let md = store.save_beside(&transcript.id, "md", &render::markdown(&transcript))?;
     let p = &ctx.printer;
-    p.out(render::report(&transcript, p));
+    if transcript.items.is_empty() {
+        p.err("no answers recorded: nothing to report");
+    } else {
+        p.out(render::report(&transcript, p));
+    }
     if transcript.is_finished() {
         p.err(
             p.paint_err(Tone::Dim, &format!("saved `{}` and `{}`", store.path(&transcript.id).display(), md.display())),
         );
     } else {
         p.err(format!(
-            "saved `{}`; {} question(s) left: continue with `viva resume {}`",
+            "saved `{}`; {} left: continue with `viva resume {}`",
             store.path(&transcript.id).display(),
-            transcript.plan.len() - transcript.items.len(),
+            crate::ui::plural(transcript.plan.len() - transcript.items.len(), "question"),
             transcript.id
         ));
     }
@@ -297,16 +315,10 @@ pub fn resume(args: ResumeArgs, ctx: &Context) -> Result<()> {
     let kind = if transcript.settings.grader == "llm" { GraderKind::Llm } else { GraderKind::Offline };
     let grader = make_grader(kind, &bank.questions, ctx)?;
     // Grade whatever is still pending first.
-    let mut regraded = 0;
-    for item in transcript.items.iter_mut().filter(|i| i.grade.status != GradeStatus::Graded) {
-        if let Some(q) = bank.get(&item.question_id) {
-            item.grade = grader.grade(q, &item.answer);
-            regraded += 1;
-        }
-    }
+    let regraded = crate::grader::pending::finish(&mut transcript, &bank, grader.as_ref());
     if regraded > 0 {
         store.save(&transcript)?;
-        ctx.printer.err(format!("graded {regraded} pending answer(s)"));
+        ctx.printer.err(format!("graded {}", ui::plural(regraded, "pending answer")));
     }
     let start_at = transcript.items.len();
     let mut questions = Vec::new();

@@ -516,14 +516,20 @@ impl LlmGrader {
             // An answer to another question scores at most 2, whatever the model says.
             score = score.min(2.0);
         }
-        let missed =
-            question.point_texts().into_iter().filter(|k| !parsed.covered.iter().any(|c| &c.point == k)).collect();
+        let points = question
+            .point_texts()
+            .into_iter()
+            .map(|k| match parsed.covered.iter().find(|c| c.point == k) {
+                Some(c) => super::PointVerdict::new(k, super::PointStatus::Covered, Some(c.evidence.clone())),
+                None => super::PointVerdict::new(k, super::PointStatus::Missed, None),
+            })
+            .collect();
         Grade {
             status: GradeStatus::Graded,
             score: Some((score.clamp(0.0, 10.0) * 2.0).round() / 2.0),
             criteria: parsed.criteria,
-            covered: parsed.covered,
-            missed,
+            points,
+            misconceptions: Vec::new(),
             feedback: parsed.feedback,
             flags,
             reason: None,

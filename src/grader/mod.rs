@@ -3,18 +3,27 @@
 //! Two implementations: [`offline::OfflineGrader`] (the default, key points of the reference
 //! answer, deterministic, no network) and, later, an LLM grader behind an OpenAI-compatible
 //! endpoint. A grader never loses an answer: when it cannot grade it returns a `pending` or
-//! `failed` grade with the reason instead of an error.
+//! `failed` grade with the reason instead of an error, and an answer it cannot judge (another
+//! language, no answer key) gets an `ungraded` grade with the reason, never a confident score.
+//!
+//! Every grader works the same way: it decides a [`verdict`] per key point (covered, partial,
+//! missed, contradicted, with the quote) and lists the misconceptions it found; the score is then
+//! computed from those verdicts by the one function in [`score`].
 
 pub mod followup;
 pub mod llm;
 pub mod offline;
+pub mod pending;
 pub mod pool;
 pub mod prompt;
+pub mod score;
 pub mod tokens;
+pub mod verdict;
 
 use serde::{Deserialize, Serialize};
 
 use crate::bank::Question;
+pub use verdict::{MisconceptionFound, PointStatus, PointVerdict};
 
 /// Whether a grade is final.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,6 +32,9 @@ pub enum GradeStatus {
     Graded,
     Pending,
     Failed,
+    /// The grader cannot judge this answer (another language, no answer key): `reason` says why,
+    /// and no score is given rather than a confident wrong one.
+    Ungraded,
 }
 
 /// One rubric criterion's score.
@@ -54,29 +66,30 @@ pub struct GraderInfo {
 }
 
 /// The grade of one answer, as recorded in the transcript.
+///
+/// Transcripts written before per-point verdicts (`covered` and `missed` lists) still read: see
+/// [`verdict::GradeIn`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "verdict::GradeIn")]
 pub struct Grade {
     pub status: GradeStatus,
     /// 0–10; `None` unless graded.
     pub score: Option<f64>,
-    #[serde(default)]
     pub criteria: Vec<CriterionScore>,
-    #[serde(default)]
-    pub covered: Vec<Covered>,
-    /// Key points the answer did not cover.
-    #[serde(default)]
-    pub missed: Vec<String>,
-    #[serde(default)]
+    /// One verdict per key point, in the answer key's order.
+    pub points: Vec<PointVerdict>,
+    /// The entry's misconceptions found in the answer, each with its quote.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub misconceptions: Vec<MisconceptionFound>,
     pub feedback: String,
     /// Marks such as `empty`, `dont-know`, `keyword-stuffing`, `copied-reference`, `injection`.
-    #[serde(default)]
     pub flags: Vec<String>,
-    /// Why a grade is pending or failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Why a grade is pending, failed or ungraded.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     pub grader: GraderInfo,
     /// How an LLM grade was obtained (absent for offline grades).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provenance: Option<Provenance>,
 }
 
@@ -115,14 +128,30 @@ impl Grade {
             status: GradeStatus::Pending,
             score: None,
             criteria: Vec::new(),
-            covered: Vec::new(),
-            missed: Vec::new(),
+            points: Vec::new(),
+            misconceptions: Vec::new(),
             feedback: String::new(),
             flags: Vec::new(),
             reason: Some(reason.into()),
             grader,
             provenance: None,
         }
+    }
+
+    /// A grade the grader cannot give (another language, no answer key), with the reason.
+    pub fn ungraded(grader: GraderInfo, reason: impl Into<String>) -> Grade {
+        Grade { status: GradeStatus::Ungraded, ..Grade::pending(grader, reason) }
+    }
+
+    /// The key points covered, each with the quote that earned it.
+    pub fn covered(&self) -> impl Iterator<Item = &PointVerdict> {
+        self.points.iter().filter(|p| p.status == PointStatus::Covered)
+    }
+
+    /// The key points not (fully) covered: partial, missed or contradicted, in the key's order.
+    /// These are what follow-ups, hints and `/improve` work on.
+    pub fn missed(&self) -> Vec<String> {
+        self.points.iter().filter(|p| p.status != PointStatus::Covered).map(|p| p.point.clone()).collect()
     }
 }
 

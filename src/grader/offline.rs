@@ -23,7 +23,7 @@
 
 use std::collections::HashMap;
 
-use super::{Covered, CriterionScore, Grade, GradeStatus, Grader, GraderInfo};
+use super::{Covered, CriterionScore, Grade, GradeStatus, Grader, GraderInfo, PointStatus, PointVerdict, score};
 use crate::bank::Question;
 use crate::words;
 
@@ -146,94 +146,58 @@ impl Grader for OfflineGrader {
             return g;
         }
         let sentences = checks::sentences(&text);
-        let mut covered = Vec::new();
-        let mut missed = Vec::new();
-        let (mut credit, mut contradictions) = (0.0, 0usize);
+        let mut verdicts = Vec::new();
         for point in &points {
             let m = self.assess(point, &text, &sentences, 0.5);
-            credit += m.credit;
-            contradictions += usize::from(m.contradicted);
-            match m.evidence {
-                Some(evidence) => covered.push(Covered { point: point.clone(), evidence: evidence.to_string() }),
-                None => missed.push(point.clone()),
-            }
+            verdicts.push(m.verdict(point));
         }
-        let coverage = 6.0 * credit / points.len() as f64;
-        let depth = checks::depth(&text, question.answer.as_deref().unwrap_or(""));
-        let clarity = checks::clarity(&text);
-        // Depth and clarity count in proportion to relevance: a fluent answer to another
-        // question earns little.
-        let share = credit / points.len() as f64;
-        let relevance = (0.25 + 1.5 * share).min(1.0);
-        let (depth, clarity) = (depth * relevance, clarity * relevance);
-        let mut score = coverage + depth + clarity;
-        let mut cap = 10.0f64;
+        let depth = checks::depth(&text, question.answer.as_deref().unwrap_or("")) / 2.0;
+        let clarity = checks::clarity(&text) / 2.0;
         if checks::is_keyword_list(&text) {
             flags.push("keyword-stuffing".into());
-            cap = cap.min(2.0);
         }
-        if injected {
-            // The instructions themselves earn nothing (removed above); an answer that tries to
-            // game the grader does not get top marks for the rest either.
-            cap = cap.min(4.0);
-        }
-        if covered.is_empty() {
+        if !verdicts.iter().any(|v| v.status == PointStatus::Covered) {
             let vocabulary = checks::vocabulary(question);
             if checks::is_off_topic(&text, &vocabulary) || self.answers_another(&text, &vocabulary, question) {
                 flags.push("off-topic".into());
             }
         }
-        // A key point stated the wrong way round, or a string of absolute claims: the marks of a
-        // confidently wrong answer that uses the right words.
-        if contradictions > 0 {
+        // A key point stated the wrong way round: the mark of a confidently wrong answer that
+        // uses the right words.
+        if verdicts.iter().any(|v| v.status == PointStatus::Contradicted) {
             flags.push("contradiction".into());
-            cap = cap.min(if contradictions == 1 { 4.0 } else { 2.0 });
         }
         // Judged on the whole answer: removing an injected sentence must never lift the cap.
         if checks::overclaims(&text) || checks::overclaims(answer) {
             flags.push("overclaiming".into());
-            cap = cap.min(5.0);
         }
         if checks::is_echo(&text, question) {
             flags.push("echo".into());
-            cap = cap.min(1.0);
         }
         match self.copied_reference(&text, question) {
-            Some(Copy::Other) => {
-                flags.push("copied-reference".into());
-                cap = cap.min(2.0);
-            }
+            Some(Copy::Other) => flags.push("copied-reference".into()),
             Some(Copy::Own) => flags.push("verbatim-reference".into()),
             None => {}
         }
-        score = (score.min(cap) * 2.0).round() / 2.0;
-        let criteria = vec![
-            CriterionScore {
-                id: "coverage".into(),
-                score: round1(coverage),
-                max: 6.0,
-                feedback: format!("{} of {} key points covered.", covered.len(), points.len()),
-            },
-            CriterionScore {
-                id: "depth".into(),
-                score: round1(depth),
-                max: 2.0,
-                feedback: checks::depth_feedback(depth).into(),
-            },
-            CriterionScore {
-                id: "clarity".into(),
-                score: round1(clarity),
-                max: 2.0,
-                feedback: checks::clarity_feedback(clarity).into(),
-            },
-        ];
-        let feedback = feedback(&covered, &missed, &flags);
+        let judgement = score::Judgement { points: &verdicts, misconceptions: &[], depth, clarity, flags: &flags };
+        let scored = score::score(&judgement, &score::RUBRIC);
+        let covered = verdicts.iter().filter(|v| v.status == PointStatus::Covered).count();
+        let criteria = score::criteria(
+            &scored,
+            &score::RUBRIC,
+            [
+                format!("{covered} of {} key points covered.", points.len()),
+                checks::depth_feedback(scored.criteria[1]).into(),
+                checks::clarity_feedback(scored.criteria[2]).into(),
+            ],
+        );
+        let feedback = feedback(&verdicts, &flags);
         Grade {
             status: GradeStatus::Graded,
-            score: Some(score),
+            score: Some(scored.score),
             criteria,
-            covered,
-            missed,
+            points: verdicts,
+            misconceptions: Vec::new(),
             feedback,
             flags,
             reason: None,
@@ -241,10 +205,6 @@ impl Grader for OfflineGrader {
             provenance: None,
         }
     }
-}
-
-fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
 }
 
 /// The key points to grade against; without any, the reference's first sentences.
@@ -286,8 +246,8 @@ impl OfflineGrader {
                     feedback: "Nothing to assess.".into(),
                 })
                 .collect(),
-            covered: Vec::new(),
-            missed: _q.point_texts(),
+            points: _q.point_texts().into_iter().map(|p| PointVerdict::new(p, PointStatus::Missed, None)).collect(),
+            misconceptions: Vec::new(),
             feedback: feedback.into(),
             flags,
             reason: None,
@@ -359,13 +319,16 @@ impl OfflineGrader {
     }
 }
 
-fn feedback(covered: &[Covered], missed: &[String], flags: &[String]) -> String {
+fn feedback(verdicts: &[PointVerdict], flags: &[String]) -> String {
     let mut parts = Vec::new();
-    if let Some(c) = covered.first() {
+    if let Some(c) = verdicts.iter().find(|v| v.status == PointStatus::Covered) {
         parts.push(format!("You covered: {}.", c.point.trim_end_matches('.')));
     }
-    if let Some(m) = missed.first() {
-        parts.push(format!("Most important gap: {}.", m.trim_end_matches('.')));
+    if let Some(c) = verdicts.iter().find(|v| v.status == PointStatus::Contradicted) {
+        parts.push(format!("Your answer says the opposite of: {}.", c.point.trim_end_matches('.')));
+    }
+    if let Some(m) = verdicts.iter().find(|v| matches!(v.status, PointStatus::Missed | PointStatus::Partial)) {
+        parts.push(format!("Most important gap: {}.", m.point.trim_end_matches('.')));
     }
     if flags.iter().any(|f| f == "injection") {
         parts.push("Instructions to the grader were ignored and earn nothing.".into());

@@ -44,6 +44,30 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("quit", "end the session now; everything answered is saved"),
 ];
 
+/// Commands that give feedback or another attempt: only in `viva practice` (an interview keeps
+/// its scores for the end).
+pub const PRACTICE_ONLY: &[&str] = &["reference", "hint", "improve", "rate", "retry", "appeal"];
+
+impl Parsed {
+    /// The practice command's name, when this is one (`/hint`, `/retry`, …).
+    pub fn practice_name(&self) -> Option<&'static str> {
+        match self {
+            Parsed::Reference => Some("reference"),
+            Parsed::Hint => Some("hint"),
+            Parsed::Improve => Some("improve"),
+            Parsed::Rate(_) => Some("rate"),
+            Parsed::Retry => Some("retry"),
+            Parsed::Appeal(_) => Some("appeal"),
+            _ => None,
+        }
+    }
+}
+
+/// The commands `/help` lists in a session of this kind.
+pub fn listed(practice: bool) -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+    COMMANDS.iter().filter(move |(name, _)| practice || !PRACTICE_ONLY.contains(name))
+}
+
 /// Parses `line` if it is a command: it starts with `/` and its first word has no other `/`
 /// (so an answer starting with `/usr/bin/…` stays an answer).
 pub fn parse(line: &str) -> Option<Parsed> {
@@ -81,8 +105,8 @@ pub fn parse(line: &str) -> Option<Parsed> {
 }
 
 /// Whether `line` is a command that leaves the answer being typed alone (`/time`, `/pause`,
-/// `/resume`, `/help`, `/repeat`): typed on its own line after some text, it runs and the text
-/// stays in the answer.
+/// `/resume`, `/help`, `/repeat`, `/edit`): typed on its own line after some text, it runs and
+/// the text stays in the answer (`/edit` opens it in the editor).
 pub fn is_aside(line: &str) -> bool {
     matches!(
         parse(line),
@@ -93,6 +117,7 @@ pub fn is_aside(line: &str) -> bool {
                 | Parsed::Improve
                 | Parsed::Rate(_)
                 | Parsed::Appeal(_)
+                | Parsed::Edit
         )
     )
 }

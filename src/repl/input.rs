@@ -35,12 +35,19 @@ pub trait Source {
     fn restore(&mut self, text: &str);
     /// Prints a line without disturbing what the user is typing.
     fn print(&mut self, line: &str);
+    /// The prompt as it reads now (the countdown); shown at the next redraw of the line.
+    fn update_prompt(&mut self, _prompt: &str) {}
     /// Whether this is an interactive terminal.
     fn is_terminal(&self) -> bool;
     /// The answer being typed, not yet submitted (to prepare its grade while the candidate
     /// finishes); `None` when nothing is being typed.
     fn draft(&self) -> Option<String> {
         None
+    }
+    /// After a Ctrl-C: whether earlier lines of a multi-line draft were kept (only the line
+    /// being typed is cleared); the next read starts with them.
+    fn draft_kept(&self) -> bool {
+        false
     }
 }
 
@@ -135,9 +142,14 @@ pub struct Terminal {
     requests: Sender<(u64, String, String)>,
     /// Text the next read starts with.
     initial: String,
+    /// Text the current read started with (what the draft is when nothing was typed since).
+    sent: String,
+    /// The last Ctrl-C kept earlier lines of the draft.
+    kept: bool,
     replies: Receiver<(u64, Input)>,
     generation: u64,
     mirror: Arc<Mutex<String>>,
+    prompt: Arc<Mutex<String>>,
     thread: libc::pthread_t,
     printer: Option<Box<dyn rustyline::ExternalPrinter + Send>>,
     reading: bool,
@@ -159,15 +171,20 @@ impl Terminal {
         let (ready_tx, ready_rx) = mpsc::channel();
         let mirror = Arc::new(Mutex::new(String::new()));
         let thread_mirror = mirror.clone();
-        std::thread::spawn(move || editor::run(req_rx, rep_tx, ready_tx, thread_mirror, history));
+        let prompt = Arc::new(Mutex::new(String::new()));
+        let thread_prompt = prompt.clone();
+        std::thread::spawn(move || editor::run(req_rx, rep_tx, ready_tx, thread_mirror, thread_prompt, history));
         let (thread, printer) =
             ready_rx.recv().map_err(|_| std::io::Error::other("the terminal reader did not start"))??;
         Ok(Terminal {
             requests: req_tx,
             initial: String::new(),
+            sent: String::new(),
+            kept: false,
             replies: rep_rx,
             generation: 0,
             mirror,
+            prompt,
             thread,
             printer,
             reading: false,
@@ -185,6 +202,7 @@ impl Source for Terminal {
             m.clear();
         }
         let initial = std::mem::take(&mut self.initial);
+        self.sent.clone_from(&initial);
         self.reading = self.requests.send((self.generation, prompt.to_string(), initial)).is_ok();
     }
 
@@ -195,6 +213,15 @@ impl Source for Terminal {
             match self.replies.recv_timeout(left) {
                 Ok((generation, input)) if generation == self.generation => {
                     self.reading = false;
+                    if input == Input::Interrupted {
+                        // rustyline drops the whole buffer on Ctrl-C: keep all but the line
+                        // being typed, and start the next read with them.
+                        let draft = self.typed();
+                        let kept = draft.rsplit_once('\n').map_or("", |(before, _)| before).trim_end();
+                        self.kept = !kept.is_empty();
+                        self.initial = if self.kept { format!("{kept}\n") } else { String::new() };
+                        self.sent = draft;
+                    }
                     return Some(input);
                 }
                 Ok(_) => continue, // a reply that raced an interrupt: already handled
@@ -205,7 +232,8 @@ impl Source for Terminal {
     }
 
     fn interrupt(&mut self) -> String {
-        let text = self.mirror.lock().map(|m| m.clone()).unwrap_or_default();
+        let text = self.typed();
+        self.initial.clear();
         self.generation += 1;
         if self.reading {
             editor::interrupt(self.thread);
@@ -239,5 +267,24 @@ impl Source for Terminal {
             return None;
         }
         self.mirror.lock().ok().map(|m| m.clone()).filter(|m| !m.trim().is_empty())
+    }
+
+    fn draft_kept(&self) -> bool {
+        self.kept
+    }
+
+    fn update_prompt(&mut self, prompt: &str) {
+        if let Ok(mut now) = self.prompt.lock() {
+            prompt.clone_into(&mut now);
+        }
+    }
+}
+
+impl Terminal {
+    /// What is typed in the current (or last) read: the mirror, or, when no key was pressed
+    /// since the read started, the text it started with.
+    fn typed(&self) -> String {
+        let mirror = self.mirror.lock().map(|m| m.clone()).unwrap_or_default();
+        if mirror.is_empty() { self.sent.clone() } else { mirror }
     }
 }

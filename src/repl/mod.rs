@@ -28,6 +28,9 @@ use input::{Input, Source};
 /// How often the clock ticks.
 const TICK: Duration = Duration::from_millis(200);
 
+/// A second Ctrl-C ends the session only this soon after the first.
+const CTRL_C_WINDOW: Duration = Duration::from_secs(3);
+
 /// Grades answers on a worker thread: `(item index, question, answer)` in, `(index, grade)` out.
 pub struct GradingQueue {
     info: GraderInfo,
@@ -101,6 +104,15 @@ pub struct Spot {
     followup: Option<usize>,
 }
 
+/// Which answer was given last.
+#[derive(Debug, Clone, Copy)]
+pub enum Answered {
+    /// A main answer or a follow-up's, where it sits.
+    At(Spot),
+    /// Retry `retry` of main item `item`.
+    Retry { item: usize, retry: usize },
+}
+
 /// The reason a grade is pending while it is being made.
 const GRADING: &str = "grading in progress";
 
@@ -114,6 +126,9 @@ pub struct Session<'a> {
     pub followup: Option<Question>,
     /// Missed key points and the answer of the last graded answer, for the next follow-up.
     pub last_missed: (Vec<String>, String),
+    /// The answer given last (a main answer, a follow-up's or a retry): what `/rate` and
+    /// `/improve` apply to.
+    pub last_answered: Option<Answered>,
     /// Practice mode: feedback after every answer.
     pub practice: bool,
     /// The reference answer of the question last answered (`/reference`).
@@ -143,7 +158,9 @@ impl Session<'_> {
         let at = |d: Duration| -> DateTime<Utc> { wall + chrono::Duration::from_std(d).unwrap_or_default() };
         let mut queue: Vec<Effect> = self.engine.handle(Event::Start { now: Duration::ZERO });
         let mut current: Option<usize> = None;
-        let mut ctrl_c_armed = false;
+        // When the last Ctrl-C was pressed: a second one soon after ends the session.
+        let mut ctrl_c_armed: Option<Instant> = None;
+        let mut shown_how = false;
         let mut announced: Option<(usize, u64)> = None;
         let finish = loop {
             // Perform effects in order; some produce events, whose effects run next.
@@ -156,6 +173,15 @@ impl Session<'_> {
                         self.preparer.reset();
                         self.asking_followup = false;
                         self.ask(index, of, budget);
+                        if !shown_how {
+                            shown_how = true;
+                            let how = if self.source.is_terminal() {
+                                "Enter adds a line · an empty line submits · /help lists the commands"
+                            } else {
+                                "each answer ends at a line holding only `.`"
+                            };
+                            self.source.print(&self.printer.paint(Tone::Dim, how));
+                        }
                     }
                     Effect::Warn { remaining, .. } => {
                         let line = format!("⏱  {} left", ui::duration(remaining.as_secs_f64()));
@@ -200,6 +226,9 @@ impl Session<'_> {
                         };
                         // On disk before grading starts.
                         self.store.save(&self.transcript)?;
+                        if !outcome.skipped {
+                            self.last_answered = Some(Answered::At(spot));
+                        }
                         self.last_reference = q.answer.clone();
                         if self.engine.plan().followups > 0 && !outcome.skipped {
                             // The follow-up rule needs the grade now (NeedGrade follows).
@@ -207,7 +236,7 @@ impl Session<'_> {
                         } else if self.practice {
                             let grade = self.grade_now(spot, &q)?;
                             self.show_feedback(&grade);
-                            self.last_missed = (grade.missed.clone(), outcome.answer.clone());
+                            self.last_missed = (grade.missed(), outcome.answer.clone());
                         } else if spot.followup.is_none() {
                             self.grading.submit(spot.item, &q, &outcome.answer);
                         } else {
@@ -222,8 +251,8 @@ impl Session<'_> {
                                     self.show_feedback(&grade);
                                 }
                                 let answer = self.item(spot).map(|i| i.answer.clone()).unwrap_or_default();
-                                self.last_missed = (grade.missed.clone(), answer);
-                                grade.missed.len()
+                                self.last_missed = (grade.missed(), answer);
+                                grade.missed().len()
                             }
                             None => 0,
                         };
@@ -248,7 +277,7 @@ impl Session<'_> {
                         self.source.print(&format!("⏱  question: {} · interview: {}", show(question), show(total)));
                     }
                     Effect::ShowHelp => {
-                        for (name, help) in command::COMMANDS {
+                        for (name, help) in command::listed(self.practice) {
                             self.source.print(&format!("  /{name:<8} {help}"));
                         }
                         let how = if self.source.is_terminal() {
@@ -284,6 +313,7 @@ impl Session<'_> {
                 if let Some(i) = current.filter(|_| !self.asking_followup && self.engine.plan().followups > 0) {
                     self.preparer.tick(&self.questions[i], self.source.draft(), Instant::now());
                 }
+                self.source.update_prompt(&self.prompt(current, origin.elapsed()));
                 self.countdown(origin.elapsed(), &mut announced);
                 let effects = self.engine.handle(Event::Tick { now: origin.elapsed() });
                 if !effects.is_empty() {
@@ -299,21 +329,35 @@ impl Session<'_> {
                 // A tick produced effects; the reader keeps reading unless they interrupt it.
                 None => {}
                 Some(Input::Text(text)) => {
-                    ctrl_c_armed = false;
+                    ctrl_c_armed = None;
                     queue.extend(self.on_text(now, text)?);
                 }
                 Some(Input::Interrupted) => {
-                    if ctrl_c_armed {
-                        queue
-                            .extend(self.engine.handle(Event::Command { now, command: crate::session::Command::Quit }));
+                    if ctrl_c_armed.is_some_and(|at| at.elapsed() <= CTRL_C_WINDOW) {
+                        // The lines kept from the draft are the answer so far: saved, not lost.
+                        let draft = self.source.interrupt();
+                        queue.extend(self.engine.handle(Event::QuitWith { now, draft }));
                     } else {
-                        ctrl_c_armed = true;
-                        self.source.print("(Ctrl-C: line cleared. Press Ctrl-C again to end the session — your answers are saved — or keep answering.)");
+                        ctrl_c_armed = Some(Instant::now());
+                        let kept = self.source.draft_kept();
+                        let what =
+                            if kept { "the line was cleared; your earlier lines are kept" } else { "line cleared" };
+                        self.source.print(&self.printer.paint(
+                            Tone::Dim,
+                            &format!(
+                                "(Ctrl-C: {what}. Ctrl-C again within 3 s ends the session, saving everything typed.)"
+                            ),
+                        ));
                     }
                 }
                 Some(Input::Eof) => queue.extend(self.engine.handle(Event::InputClosed { now })),
             }
         };
+        // The question left unanswered: its time spent is kept for `viva resume`.
+        self.transcript.in_progress = self.engine.stopped_on().map(|(index, spent)| crate::transcript::InProgress {
+            question_id: self.questions[index].id.clone(),
+            seconds: (spent.as_secs_f64() * 10.0).round() / 10.0,
+        });
         self.finish(finish)
     }
 
@@ -347,18 +391,21 @@ impl Session<'_> {
         if let Some((answer, last)) = text.rsplit_once('\n')
             && command::is_aside(last)
         {
+            if command::parse(last) == Some(Parsed::Edit) {
+                return Ok(self.edit(now, answer));
+            }
             self.source.restore(answer);
             return self.on_text(now, last.trim().to_string());
         }
-        Ok(match command::parse(&text) {
+        let parsed = command::parse(&text);
+        if let Some(name) = parsed.as_ref().and_then(Parsed::practice_name).filter(|_| !self.practice) {
+            return Ok(vec![Effect::Notice(format!(
+                "/{name} is a practice command: an interview keeps its scores for the end (try `viva practice`)"
+            ))]);
+        }
+        Ok(match parsed {
             Some(Parsed::Engine(command)) => self.engine.handle(Event::Command { now, command }),
-            Some(Parsed::Edit) => match edit_answer() {
-                Ok(answer) if !answer.trim().is_empty() => self.engine.handle(Event::Answer { now, text: answer }),
-                Ok(_) => vec![Effect::Notice("the editor returned nothing; type your answer here".into())],
-                Err(e) => {
-                    vec![Effect::Notice(format!("cannot open an editor: {e}; set $EDITOR, or type your answer here"))]
-                }
-            },
+            Some(Parsed::Edit) => self.edit(now, ""),
             Some(Parsed::Reference) => {
                 let text = self.last_reference.clone().unwrap_or_else(|| "(answer a question first)".into());
                 self.source.print(&self.printer.paint(Tone::Bold, "Reference answer"));
@@ -371,7 +418,7 @@ impl Session<'_> {
                     self.retry = Some(last);
                     let q = self.transcript.items[last].question.clone();
                     self.source.print(&self.printer.paint(Tone::Accent, "Retry — answer again:"));
-                    self.source.print(&self.printer.paint(Tone::Bold, &ui::wrap(&q, 78, "")));
+                    self.source.print(&self.printer.paint(Tone::Bold, &ui::wrap(&q, ui::width(), "")));
                     Vec::new()
                 }
                 None => vec![Effect::Notice("answer a question first".into())],
@@ -383,12 +430,14 @@ impl Session<'_> {
             }
             Some(Parsed::Improve) => {
                 let (missed, answer) = self.last_missed.clone();
-                let question = self
-                    .transcript
-                    .items
-                    .last()
-                    .and_then(|i| self.questions.iter().find(|q| q.id == i.question_id))
-                    .cloned();
+                // The question of the answer given last (a retry's is its main question's).
+                let item = match self.last_answered {
+                    Some(Answered::At(Spot { item, .. }) | Answered::Retry { item, .. }) => {
+                        self.transcript.items.get(item)
+                    }
+                    None => None,
+                };
+                let question = item.and_then(|i| self.questions.iter().find(|q| q.id == i.question_id)).cloned();
                 let improved = question.and_then(|q| self.grader.improve(&q, &answer, &missed));
                 let p = self.printer;
                 match improved {
@@ -417,18 +466,25 @@ impl Session<'_> {
                             self.source.print(&format!("  {line}"));
                         }
                         for m in &missed {
-                            self.source.print(&p.paint(Tone::Good, &ui::wrap(&format!("+ {m}"), 78, "  ")));
+                            self.source.print(&p.paint(Tone::Good, &ui::wrap(&format!("+ {m}"), ui::width(), "  ")));
                         }
                     }
                 }
                 Vec::new()
             }
             Some(Parsed::Rate(rating)) => {
-                if let Some(item) = self.transcript.items.last_mut() {
-                    match item.followups.last_mut() {
-                        Some(f) => f.self_rating = Some(rating.clone()),
-                        None => item.self_rating = Some(rating.clone()),
+                let slot = match self.last_answered {
+                    Some(Answered::At(Spot { item, followup: None })) => self.transcript.items.get_mut(item),
+                    Some(Answered::At(Spot { item, followup: Some(f) })) => {
+                        self.transcript.items.get_mut(item).and_then(|i| i.followups.get_mut(f))
                     }
+                    Some(Answered::Retry { item, retry }) => {
+                        self.transcript.items.get_mut(item).and_then(|i| i.retries.get_mut(retry))
+                    }
+                    None => None,
+                };
+                if let Some(item) = slot {
+                    item.self_rating = Some(rating.clone());
                     self.store.save(&self.transcript)?;
                     vec![Effect::Notice(format!("recorded your rating: {rating}"))]
                 } else {
@@ -455,13 +511,29 @@ impl Session<'_> {
             }
             None => {
                 let effects = self.engine.handle(Event::Answer { now, text: text.clone() });
-                // Not taken (typed while paused): give it back, never lose it.
+                // Not taken (typed while paused): give it back, never lose it, with the cursor on
+                // a new line so a command typed next (`/resume`) stays a command.
                 if !text.trim().is_empty() && !effects.iter().any(|e| matches!(e, Effect::Record(_))) {
-                    self.source.restore(&text);
+                    self.source.restore(&format!("{text}\n"));
                 }
                 effects
             }
         })
+    }
+
+    /// `/edit`: the answer in `$EDITOR`, starting from what was typed.
+    fn edit(&mut self, now: Duration, draft: &str) -> Vec<Effect> {
+        match edit_answer(draft) {
+            Ok(answer) if !answer.trim().is_empty() => self.engine.handle(Event::Answer { now, text: answer }),
+            Ok(_) => {
+                self.source.restore(draft);
+                vec![Effect::Notice("the editor returned nothing; type your answer here".into())]
+            }
+            Err(e) => {
+                self.source.restore(draft);
+                vec![Effect::Notice(format!("cannot open an editor: {e}; set $EDITOR, or type your answer here"))]
+            }
+        }
     }
 
     fn item(&self, spot: Spot) -> Option<&Item> {
@@ -511,7 +583,7 @@ impl Session<'_> {
         let text = self.followup.as_ref().map_or("Can you go deeper on that?".to_string(), |q| q.question.clone());
         self.source.print("");
         self.source.print(&p.paint(Tone::Accent, &format!("Follow-up {number} · {time}")));
-        self.source.print(&p.paint(Tone::Bold, &ui::wrap(&text, 78, "")));
+        self.source.print(&p.paint(Tone::Bold, &ui::wrap(&text, ui::width(), "")));
     }
 
     fn ask(&mut self, index: usize, of: usize, budget: Option<Duration>) {
@@ -520,11 +592,9 @@ impl Session<'_> {
         let time = budget.map_or("untimed".to_string(), |b| ui::duration(b.as_secs_f64()));
         let title = crate::bank::topic(&q.topic).map_or(q.topic.as_str(), |t| t.title);
         self.source.print("");
-        self.source.print(&p.paint(
-            Tone::Accent,
-            &format!("Question {} of {} · {} · {} · {}", index + 1, of, title, q.difficulty, time),
-        ));
-        self.source.print(&p.paint(Tone::Bold, &ui::wrap(&q.question, 78, "")));
+        let header = format!("Question {} of {} · {} · {} · {}", index + 1, of, title, q.difficulty, time);
+        self.source.print(&p.paint(Tone::Accent, &ui::wrap(&header, ui::width(), "")));
+        self.source.print(&p.paint(Tone::Bold, &ui::wrap(&q.question, ui::width(), "")));
         if let Some(code) = &q.code {
             self.source.print(&format!("\n{code}\n"));
         }
@@ -534,8 +604,9 @@ impl Session<'_> {
         let (question, _) = self.engine.time_left(now);
         let paused = if self.engine.is_paused() { "paused " } else { "" };
         match (current, question) {
+            // Fixed width, so the prompt can be redrawn with the time as it is now.
             (Some(_), Some(left)) => {
-                format!("[{paused}{} left] › ", ui::duration(left.as_secs_f64()))
+                format!("[{paused}{:>6} left] › ", ui::duration(left.as_secs_f64()))
             }
             _ => format!("{paused}› "),
         }
@@ -583,10 +654,10 @@ impl Session<'_> {
 }
 
 /// Opens `$VISUAL`/`$EDITOR` (default `vi`) on a temporary file and returns what was written.
-fn edit_answer() -> std::io::Result<String> {
+fn edit_answer(draft: &str) -> std::io::Result<String> {
     let editor = std::env::var("VISUAL").or_else(|_| std::env::var("EDITOR")).unwrap_or_else(|_| "vi".into());
     let path = std::env::temp_dir().join(format!("viva-answer-{}.md", std::process::id()));
-    std::fs::write(&path, "")?;
+    std::fs::write(&path, draft)?;
     let mut parts = editor.split_whitespace();
     let program = parts.next().unwrap_or("vi");
     let status = std::process::Command::new(program).args(parts).arg(&path).status()?;

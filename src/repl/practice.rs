@@ -21,7 +21,7 @@ impl Session<'_> {
         let arg_words = crate::words::content(argument);
         let Some(point) = item
             .grade
-            .missed
+            .missed()
             .iter()
             .max_by_key(|m| crate::words::content(m).iter().filter(|w| arg_words.contains(w)).count())
             .cloned()
@@ -33,13 +33,7 @@ impl Session<'_> {
         let item = &mut self.transcript.items[index];
         let upheld = found.is_some();
         if let Some(covered) = &found {
-            let points = (item.grade.covered.len() + item.grade.missed.len()).max(1) as f64;
-            item.grade.missed.retain(|m| m != &point);
-            item.grade.covered.push(covered.clone());
-            if let Some(c) = item.grade.criteria.iter_mut().find(|c| c.id == "coverage") {
-                c.score = (c.score + c.max / points).min(c.max);
-            }
-            item.grade.score = item.grade.score.map(|s| (((s + 6.0 / points).min(10.0)) * 2.0).round() / 2.0);
+            crate::grader::score::uphold(&mut item.grade, &point, &covered.evidence);
         }
         item.appeals.push(crate::transcript::Appeal {
             point: point.clone(),
@@ -72,6 +66,9 @@ impl Session<'_> {
         let before = first.retries.last().map_or(&first.grade, |r| &r.grade).clone();
         self.transcript.items[index].retries.push(attempt);
         self.store.save(&self.transcript)?;
+        // `/rate` and `/improve` now apply to this attempt.
+        self.last_answered = Some(super::Answered::Retry { item: index, retry: first.retries.len() });
+        self.last_missed = (grade.missed(), self.transcript.items[index].retries[first.retries.len()].answer.clone());
         let p = self.printer;
         let show = |g: &Grade| g.score.map_or("pending".to_string(), ui::score);
         let delta = match (before.score, grade.score) {
@@ -83,11 +80,12 @@ impl Session<'_> {
             let old = before.criteria.iter().find(|o| o.id == c.id).map_or(0.0, |o| o.score);
             self.source.print(&format!("  {:<12} {old} → {} ({:+.1})", c.id, c.score, c.score - old));
         }
-        for c in grade.covered.iter().filter(|c| !before.covered.iter().any(|b| b.point == c.point)) {
-            self.source.print(&p.paint(Tone::Good, &ui::wrap(&format!("+ now covered: {}", c.point), 78, "  ")));
+        for c in grade.covered().filter(|c| !before.covered().any(|b| b.point == c.point)) {
+            self.source
+                .print(&p.paint(Tone::Good, &ui::wrap(&format!("+ now covered: {}", c.point), ui::width(), "  ")));
         }
-        for m in grade.missed.iter().filter(|m| before.covered.iter().any(|b| &&b.point == m)) {
-            self.source.print(&p.paint(Tone::Warn, &ui::wrap(&format!("- no longer covered: {m}"), 78, "  ")));
+        for m in grade.missed().iter().filter(|m| before.covered().any(|b| &&b.point == m)) {
+            self.source.print(&p.paint(Tone::Warn, &ui::wrap(&format!("- no longer covered: {m}"), ui::width(), "  ")));
         }
         Ok(())
     }
@@ -134,17 +132,22 @@ impl Session<'_> {
         let score = g.score.map_or_else(|| format!("pending ({})", g.reason.clone().unwrap_or_default()), ui::score);
         let flags = if g.flags.is_empty() { String::new() } else { format!("  [{}]", g.flags.join(", ")) };
         self.source.print(&p.paint(Tone::Accent, &format!("Score {score}{flags}")));
-        for c in &g.covered {
-            self.source.print(&p.paint(Tone::Good, &ui::wrap(&format!("✓ {} — “{}”", c.point, c.evidence), 78, "  ")));
+        for v in &g.points {
+            let tone = match v.status {
+                crate::grader::PointStatus::Covered => Tone::Good,
+                crate::grader::PointStatus::Contradicted => Tone::Bad,
+                _ => Tone::Warn,
+            };
+            self.source.print(&p.paint(tone, &ui::wrap(&v.line(), ui::width(), "  ")));
         }
-        for m in &g.missed {
-            self.source.print(&p.paint(Tone::Warn, &ui::wrap(&format!("✗ {m}"), 78, "  ")));
+        for m in &g.misconceptions {
+            self.source.print(&p.paint(Tone::Bad, &ui::wrap(&m.line(), ui::width(), "  ")));
         }
         for c in &g.criteria {
             self.source.print(&format!("  {:<12} {}/{} · {}", c.id, c.score, c.max, c.feedback));
         }
         if !g.feedback.is_empty() {
-            self.source.print(&ui::wrap(&g.feedback, 78, "  "));
+            self.source.print(&ui::wrap(&g.feedback, ui::width(), "  "));
         }
         self.source.print(&p.paint(Tone::Dim, "  (/reference shows the reference answer)"));
     }

@@ -98,7 +98,8 @@ impl Preparer {
         let (grader, q, text) = (self.grader.clone(), question.clone(), draft.clone());
         std::thread::spawn(move || {
             let grade = grader.grade(&q, &text);
-            let followup = if grade.missed.is_empty() { None } else { grader.followup(&q, &text, &grade.missed, 1) };
+            let missed = grade.missed();
+            let followup = if missed.is_empty() { None } else { grader.followup(&q, &text, &missed, 1) };
             let _ = tx.send((grade, followup));
         });
         self.started += 1;

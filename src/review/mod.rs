@@ -42,7 +42,7 @@ pub fn summary(t: &Transcript) -> Summary {
         seconds: t.items.iter().map(|i| i.seconds).sum(),
         grader: t.settings.grader.clone(),
         finished: t.is_finished(),
-        pending: t.items.iter().filter(|i| i.grade.score.is_none()).count(),
+        pending: t.items.iter().filter(|i| i.score().is_none()).count(),
     }
 }
 
@@ -115,7 +115,7 @@ pub fn stats(transcripts: &[Transcript]) -> Stats {
         for item in &t.items {
             answers += 1;
             overtime += usize::from(item.timed_out);
-            if let Some(s) = item.grade.score {
+            if let Some(s) = item.score() {
                 all.push(s);
                 topics.entry(&item.topic).or_default().push(s);
                 questions.entry(&item.question_id).or_insert((&item.question, Vec::new())).1.push(s);
@@ -161,13 +161,15 @@ pub fn sparkline(scores: &[f64]) -> String {
 pub struct Hit {
     pub session: String,
     pub question_id: String,
+    /// The question answered: the bank question, or the follow-up's wording.
     pub question: String,
-    /// `answer` or `feedback`.
+    /// `answer` or `feedback`, prefixed `retry N` or `follow-up N` for those attempts.
     pub field: String,
     pub excerpt: String,
 }
 
-/// Answers and feedback containing every word of `query` (case-insensitive), newest session first.
+/// Answers and feedback containing every word of `query` (case-insensitive), in every attempt
+/// (answers, retries, follow-ups), newest session first.
 pub fn search(transcripts: &[Transcript], query: &str) -> Vec<Hit> {
     let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
     if words.is_empty() {
@@ -176,20 +178,23 @@ pub fn search(transcripts: &[Transcript], query: &str) -> Vec<Hit> {
     let mut hits = Vec::new();
     for t in transcripts.iter().rev() {
         for item in &t.items {
-            let feedback = std::iter::once(item.grade.feedback.clone())
-                .chain(item.grade.criteria.iter().map(|c| c.feedback.clone()))
-                .collect::<Vec<_>>()
-                .join(" ");
-            for (field, text) in [("answer", &item.answer), ("feedback", &feedback)] {
-                let lower = text.to_lowercase();
-                if words.iter().all(|w| lower.contains(w.as_str())) {
-                    hits.push(Hit {
-                        session: t.id.clone(),
-                        question_id: item.question_id.clone(),
-                        question: item.question.clone(),
-                        field: field.into(),
-                        excerpt: excerpt(text, &words[0]),
-                    });
+            for (name, attempt) in item.attempts() {
+                let name = if name == "answer" { String::new() } else { format!("{name} ") };
+                let feedback = std::iter::once(attempt.grade.feedback.clone())
+                    .chain(attempt.grade.criteria.iter().map(|c| c.feedback.clone()))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                for (field, text) in [("answer", &attempt.answer), ("feedback", &feedback)] {
+                    let lower = text.to_lowercase();
+                    if words.iter().all(|w| lower.contains(w.as_str())) {
+                        hits.push(Hit {
+                            session: t.id.clone(),
+                            question_id: item.question_id.clone(),
+                            question: attempt.question.clone(),
+                            field: format!("{name}{field}"),
+                            excerpt: excerpt(text, &words[0]),
+                        });
+                    }
                 }
             }
         }
@@ -197,12 +202,26 @@ pub fn search(transcripts: &[Transcript], query: &str) -> Vec<Hit> {
     hits
 }
 
+/// The char index in `text` where `word` (already lowercase) first occurs, case-insensitively.
+/// Works on characters, not bytes: a character's lowercase may be longer or shorter in UTF-8
+/// (`İ` is 2 bytes, its lowercase `i̇` 3).
+fn find_ci(text: &str, word: &str) -> Option<usize> {
+    let mut lower = String::with_capacity(text.len());
+    // starts[k] = byte offset in `lower` where the k-th character of `text` begins.
+    let mut starts = Vec::with_capacity(text.len());
+    for ch in text.chars() {
+        starts.push(lower.len());
+        lower.extend(ch.to_lowercase());
+    }
+    let at = lower.find(word)?;
+    Some(starts.partition_point(|&s| s <= at).saturating_sub(1))
+}
+
 /// About 100 characters of `text` around the first `word`.
 fn excerpt(text: &str, word: &str) -> String {
     let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let at = flat.to_lowercase().find(word).unwrap_or(0);
     let chars: Vec<char> = flat.chars().collect();
-    let pos = flat[..at.min(flat.len())].chars().count();
+    let pos = find_ci(&flat, word).unwrap_or(0);
     let start = pos.saturating_sub(40);
     let end = (pos + 60).min(chars.len());
     let mut s: String = chars[start..end].iter().collect();

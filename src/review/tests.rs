@@ -24,8 +24,8 @@ fn item(id: &str, topic: &str, score: Option<f64>, answer: &str, timed_out: bool
             status: if score.is_some() { GradeStatus::Graded } else { GradeStatus::Pending },
             score,
             criteria: vec![],
-            covered: vec![],
-            missed: vec![],
+            points: vec![],
+            misconceptions: vec![],
             feedback: format!("feedback on {id}"),
             flags: vec![],
             reason: None,
@@ -116,4 +116,46 @@ fn filters_and_search() {
 #[test]
 fn sparkline_maps_scores_to_bars() {
     assert_eq!(sparkline(&[0.0, 5.0, 10.0]), "▁▅█");
+}
+
+#[test]
+fn search_survives_text_whose_lowercase_changes_byte_length() {
+    // `İ` is 2 bytes and lowercases to 3 (`i̇`): byte offsets of the lowercase text are not
+    // offsets into the original.
+    let ts =
+        vec![transcript("u", 1, "offline", vec![item("core-python/unicode", "core-python", Some(5.0), "İ gé", false)])];
+    let hits = search(&ts, "é");
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].excerpt, "İ gé");
+    let long = format!("{} needle {}", "İ".repeat(80), "x".repeat(80));
+    let ts =
+        vec![transcript("v", 1, "offline", vec![item("core-python/unicode", "core-python", Some(5.0), &long, false)])];
+    let hit = &search(&ts, "NEEDLE")[0];
+    assert!(hit.excerpt.starts_with('…') && hit.excerpt.contains("İ needle x"), "{}", hit.excerpt);
+    assert_eq!(hit.excerpt.chars().filter(|c| *c == 'İ').count(), 39, "40 characters before the word: {}", hit.excerpt);
+}
+
+#[test]
+fn the_best_attempt_counts_and_search_finds_retries_and_follow_ups() {
+    let mut first = item("concurrency/gil", "concurrency", Some(0.5), "No idea.", false);
+    let mut retry = item("concurrency/gil", "concurrency", Some(6.5), "A mutex; released during blocking I/O.", false);
+    retry.grade.feedback = "Better: names the release.".into();
+    first.retries.push(retry);
+    let mut follow = item("concurrency/gil", "concurrency", Some(3.0), "C extensions may drop it.", false);
+    follow.question = "Where does “extensions” come into it?".into();
+    first.followups.push(follow);
+    assert_eq!(first.score(), Some(6.5));
+    assert!(first.improved_by_retry());
+    let ts = vec![transcript("r", 1, "offline", vec![first, item("django/orm", "django", Some(8.5), "joins", false)])];
+    assert_eq!(ts[0].score(), Some(7.5), "mean of the best attempts");
+    let st = stats(&ts);
+    assert_eq!(st.by_topic[0], TopicStat { topic: "concurrency".into(), answers: 1, mean: 6.5 });
+    assert_eq!(st.weakest[0].mean, 6.5);
+    assert_eq!(summary(&ts[0]).score, Some(7.5));
+    let hits = search(&ts, "blocking");
+    assert_eq!(hits.iter().map(|h| h.field.as_str()).collect::<Vec<_>>(), ["retry 1 answer"]);
+    let hits = search(&ts, "extensions");
+    assert_eq!(hits.iter().map(|h| h.field.as_str()).collect::<Vec<_>>(), ["follow-up 1 answer"]);
+    assert_eq!(hits[0].question, "Where does “extensions” come into it?");
+    assert_eq!(search(&ts, "names the release")[0].field, "retry 1 feedback");
 }

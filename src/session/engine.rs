@@ -16,6 +16,8 @@ const WARN_AT: [Duration; 2] = [Duration::from_secs(60), Duration::from_secs(15)
 pub struct Engine {
     plan: Plan,
     state: State,
+    /// The main question being asked at the last event, and the time spent on it then.
+    last_spent: Option<(usize, Duration)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -80,7 +82,7 @@ impl Current {
 
 impl Engine {
     pub fn new(plan: Plan) -> Engine {
-        Engine { plan, state: State::NotStarted }
+        Engine { plan, state: State::NotStarted, last_spent: None }
     }
 
     pub fn plan(&self) -> &Plan {
@@ -96,6 +98,24 @@ impl Engine {
     pub fn current(&self) -> Option<usize> {
         match &self.state {
             State::Asking(c) => Some(c.index),
+            _ => None,
+        }
+    }
+
+    /// The main question asked when the session ended and the time spent on it (pauses
+    /// excluded): what a resumed session must not give back.
+    pub fn stopped_on(&self) -> Option<(usize, Duration)> {
+        if self.finished() { self.last_spent } else { None }
+    }
+
+    /// The question being asked (a main question, not a follow-up) and the time spent on it so
+    /// far, pauses excluded.
+    pub fn spent_on_current(&self, now: Duration) -> Option<(usize, Duration)> {
+        match &self.state {
+            State::Asking(c) if c.followup.is_none() => {
+                let now = c.paused_since.unwrap_or(now);
+                Some((c.index, now.saturating_sub(c.started).saturating_sub(c.paused_total)))
+            }
             _ => None,
         }
     }
@@ -118,6 +138,9 @@ impl Engine {
 
     /// Handles one event and returns what the driver must do, in order.
     pub fn handle(&mut self, event: Event) -> Vec<Effect> {
+        if let Some(now) = event.now() {
+            self.last_spent = self.spent_on_current(now).or(self.last_spent);
+        }
         match (&mut self.state, event) {
             (State::Finished, _) => Vec::new(),
             (State::NotStarted, Event::Start { now }) => {
@@ -146,10 +169,21 @@ impl Engine {
             }
             (State::Asking(_), Event::Command { now, command }) => self.command(now, command),
             (State::Asking(_), Event::InputClosed { .. }) => self.finish(FinishReason::InputClosed),
+            (State::Asking(c), Event::QuitWith { now, draft }) => {
+                let late = c.deadline.is_some_and(|d| now > d) || c.stopping;
+                let mut effects = Vec::new();
+                if !draft.trim().is_empty() {
+                    effects.extend(
+                        self.record(now, draft, late, false).into_iter().filter(|e| matches!(e, Effect::Record(_))),
+                    );
+                }
+                effects.extend(self.finish(FinishReason::Quit));
+                effects
+            }
             (State::Asking(_), Event::Graded { .. }) => Vec::new(),
             (State::AwaitingGrade { .. }, Event::Graded { now, missed }) => self.after_grade(now, missed),
             (State::AwaitingGrade { .. }, Event::InputClosed { .. }) => self.finish(FinishReason::InputClosed),
-            (State::AwaitingGrade { .. }, Event::Command { command: Command::Quit, .. }) => {
+            (State::AwaitingGrade { .. }, Event::Command { command: Command::Quit, .. } | Event::QuitWith { .. }) => {
                 self.finish(FinishReason::Quit)
             }
             (State::AwaitingGrade { .. }, _) => Vec::new(),
@@ -279,7 +313,8 @@ fn tick(c: &mut Current, plan: &Plan, now: Duration) -> Vec<Effect> {
     let mut effects = Vec::new();
     let left = c.deadline.map(|d| d.saturating_sub(now));
     let total_left = c.total_deadline.map(|d| d.saturating_sub(now));
-    let budget = plan.questions[c.index].budget;
+    // This question's own budget (a follow-up has its own, shorter than its question's).
+    let budget = c.deadline.map(|d| d.saturating_sub(c.started).saturating_sub(c.paused_total));
     if let (Some(left), Some(budget)) = (left, budget) {
         // Only the most urgent threshold crossed is shown; thresholds at or above the budget never.
         let crossed: Vec<usize> = (0..WARN_AT.len())

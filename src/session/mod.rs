@@ -64,8 +64,27 @@ pub enum Event {
     Command { now: Duration, command: Command },
     /// Input ended (EOF, closed terminal): save and end.
     InputClosed { now: Duration },
+    /// The candidate ended the session (a second Ctrl-C) with `draft` typed but not submitted:
+    /// a non-empty draft is recorded as the current question's answer before the session ends.
+    QuitWith { now: Duration, draft: String },
     /// Reply to [`Effect::NeedGrade`]: how many key points the answer just recorded missed.
     Graded { now: Duration, missed: usize },
+}
+
+impl Event {
+    /// When the event happened (every event carries the clock).
+    pub fn now(&self) -> Option<Duration> {
+        match self {
+            Event::Start { now }
+            | Event::Tick { now }
+            | Event::Answer { now, .. }
+            | Event::TimedOut { now, .. }
+            | Event::Command { now, .. }
+            | Event::InputClosed { now }
+            | Event::QuitWith { now, .. }
+            | Event::Graded { now, .. } => Some(*now),
+        }
+    }
 }
 
 /// How a question ended.

@@ -328,3 +328,41 @@ fn a_skipped_question_gets_no_follow_up() {
     let mut e = with_followups(1);
     assert_eq!(cmd(&mut e, 5, Command::Skip).last(), Some(&Effect::Ask { index: 1, of: 2, budget: Some(s(240)) }));
 }
+
+#[test]
+fn quitting_with_a_draft_records_it_before_the_end() {
+    let mut e = started(plan(&[Some(100), Some(100)], None, true));
+    let effects = e.handle(Event::QuitWith { now: s(30), draft: "half an answer".into() });
+    assert!(
+        matches!(&effects[0], Effect::Record(o) if o.answer == "half an answer" && o.seconds == 30.0 && !o.skipped)
+    );
+    assert_eq!(effects.last(), Some(&Effect::Finish(FinishReason::Quit)));
+    assert_eq!(effects.len(), 2, "no follow-up, no next question: {effects:?}");
+    let mut e = started(plan(&[Some(100)], None, true));
+    assert_eq!(e.handle(Event::QuitWith { now: s(3), draft: "  ".into() }), vec![Effect::Finish(FinishReason::Quit)]);
+}
+
+#[test]
+fn time_spent_on_the_current_question_excludes_pauses() {
+    let mut e = started(plan(&[Some(100)], None, true));
+    cmd(&mut e, 10, Command::Pause);
+    cmd(&mut e, 40, Command::Resume);
+    assert_eq!(e.spent_on_current(s(50)), Some((0, s(20))));
+    cmd(&mut e, 60, Command::Pause);
+    assert_eq!(e.spent_on_current(s(500)), Some((0, s(30))), "a pause still running does not count");
+}
+
+#[test]
+fn a_one_minute_follow_up_does_not_open_with_a_one_minute_warning() {
+    let mut p = plan(&[Some(240), Some(240)], None, true);
+    p.followups = 1;
+    p.followup_budget = Some(s(60));
+    let mut e = started(p);
+    answer(&mut e, 10, "an answer");
+    assert_eq!(
+        e.handle(Event::Graded { now: s(10), missed: 2 }),
+        vec![Effect::AskFollowUp { index: 0, number: 1, budget: Some(s(60)) }]
+    );
+    assert_eq!(tick(&mut e, 11), vec![], "no warning the moment the follow-up opens");
+    assert!(matches!(tick(&mut e, 56).as_slice(), [Effect::Warn { .. }]), "the 15 s warning still comes");
+}

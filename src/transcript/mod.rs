@@ -3,6 +3,7 @@
 //! Invariant: an answer is on disk (see [`store`]) before it is graded or anything else can
 //! fail. Grades are filled in later; a `pending` grade is completed by `viva resume`.
 
+pub mod html;
 pub mod render;
 pub mod store;
 
@@ -97,6 +98,46 @@ impl Item {
     }
 }
 
+impl Item {
+    /// The attempt that counts: the best-graded of the answer and its retries (practice
+    /// `/retry`); the first attempt when no retry scored higher.
+    pub fn best(&self) -> &Item {
+        self.retries.iter().fold(self, |best, retry| match (retry.grade.score, best.grade.score) {
+            (Some(r), Some(b)) if r > b => retry,
+            (Some(_), None) => retry,
+            _ => best,
+        })
+    }
+
+    /// The score that counts (see [`Item::best`]).
+    pub fn score(&self) -> Option<f64> {
+        self.best().grade.score
+    }
+
+    /// Whether a retry, not the first answer, is the attempt that counts.
+    pub fn improved_by_retry(&self) -> bool {
+        !std::ptr::eq(self.best(), self)
+    }
+
+    /// Every attempt under this item with its name: `answer`, `retry 1`, …, `follow-up 1`,
+    /// `follow-up 1 retry 1`, … in the order they were made.
+    pub fn attempts(&self) -> Vec<(String, &Item)> {
+        fn with_retries<'a>(out: &mut Vec<(String, &'a Item)>, name: String, item: &'a Item) {
+            let prefix = if name == "answer" { String::new() } else { format!("{name} ") };
+            out.push((name, item));
+            for (k, r) in item.retries.iter().enumerate() {
+                out.push((format!("{prefix}retry {}", k + 1), r));
+            }
+        }
+        let mut out = Vec::new();
+        with_retries(&mut out, "answer".into(), self);
+        for (k, f) in self.followups.iter().enumerate() {
+            with_retries(&mut out, format!("follow-up {}", k + 1), f);
+        }
+        out
+    }
+}
+
 /// An appeal: the key point the candidate says they covered, and whether the answer bears it out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Appeal {
@@ -124,6 +165,17 @@ pub struct Transcript {
     /// The question ids drawn, in order; items follow this order.
     pub plan: Vec<String>,
     pub items: Vec<Item>,
+    /// Seconds already spent on the question being asked when the session stopped, so that
+    /// `viva resume` gives back only what was left.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_progress: Option<InProgress>,
+}
+
+/// The unanswered question a session stopped on, and the time spent on it (pauses excluded).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InProgress {
+    pub question_id: String,
+    pub seconds: f64,
 }
 
 impl Transcript {
@@ -138,12 +190,14 @@ impl Transcript {
             settings,
             plan,
             items: Vec::new(),
+            in_progress: None,
         }
     }
 
-    /// Mean score over graded, non-skipped items; skipped and timed-out-empty count as 0.
+    /// Mean score over graded items (each its best attempt, see [`Item::best`]); skipped and
+    /// timed-out-empty answers are graded 0.
     pub fn score(&self) -> Option<f64> {
-        let scores: Vec<f64> = self.items.iter().filter_map(|i| i.grade.score).collect();
+        let scores: Vec<f64> = self.items.iter().filter_map(Item::score).collect();
         (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64)
     }
 
@@ -173,4 +227,56 @@ pub(crate) fn sample_settings(count: usize, grader: &str) -> SessionSettings {
         grader: grader.into(),
         followups: 0,
     }
+}
+
+/// A finished session for tests in other modules: question 1 answered badly (with criteria,
+/// covered and missed points and a flag), retried better, and followed up; question 2 skipped.
+#[cfg(test)]
+pub(crate) fn sample_with_attempts() -> Transcript {
+    use crate::grader::{CriterionScore, GradeStatus, GraderInfo, PointStatus, PointVerdict};
+    let info = GraderInfo { kind: "offline".into(), model: None, version: "offline-1".into() };
+    let graded = |score: f64, feedback: &str| Grade {
+        status: GradeStatus::Graded,
+        score: Some(score),
+        criteria: vec![
+            CriterionScore { id: "coverage".into(), score: (score * 0.6).round(), max: 6.0, feedback: feedback.into() },
+            CriterionScore { id: "clarity".into(), score: 1.0, max: 2.0, feedback: "Short | terse.".into() },
+        ],
+        points: vec![],
+        misconceptions: vec![],
+        feedback: feedback.into(),
+        flags: vec![],
+        reason: None,
+        grader: info.clone(),
+        provenance: None,
+    };
+    let gil = crate::bank::sample_question("concurrency/gil", "What is the GIL, and when is it released?");
+    let mut first = Item::new(&gil, "A lock. <b>not bold</b>".into(), graded(0.5, "Say what it protects."));
+    first.grade.flags.push("keyword-stuffing".into());
+    first.grade.points = vec![PointVerdict::new("released during blocking I/O", PointStatus::Missed, None)];
+    first.seconds = 42.0;
+    let mut retry =
+        Item::new(&gil, "A mutex around bytecode, released during blocking I/O.".into(), graded(6.5, "Better."));
+    retry.grade.points = vec![PointVerdict::new(
+        "released during blocking I/O",
+        PointStatus::Covered,
+        Some("released during blocking I/O".into()),
+    )];
+    first.retries.push(retry);
+    let mut follow = Item::new(&gil, "C extensions such as NumPy drop it.".into(), graded(3.0, "Name one."));
+    follow.question = "Where does “extensions” come into it?".into();
+    follow.timed_out = true;
+    first.followups.push(follow);
+    let orm = crate::bank::sample_question("django/orm", "select_related or prefetch_related?");
+    let mut skipped = Item::new(&orm, String::new(), graded(0.0, ""));
+    skipped.skipped = true;
+    let mut t = Transcript::new(
+        "20261123-101500-1a2b".into(),
+        "practice",
+        sample_settings(2, "offline"),
+        vec![gil.id.clone(), orm.id.clone()],
+    );
+    t.items = vec![first, skipped];
+    t.finished_at = Some(t.started_at);
+    t
 }

@@ -150,9 +150,35 @@ pub fn duration(seconds: f64) -> String {
     if total >= 60 { format!("{}m {:02}s", total / 60, total % 60) } else { format!("{total}s") }
 }
 
+/// `1 question`, `3 questions`: a count with its noun.
+pub fn plural(n: usize, noun: &str) -> String {
+    let s = if n == 1 {
+        ""
+    } else if noun.ends_with('s') || noun.ends_with("sh") || noun.ends_with("ch") {
+        "es"
+    } else {
+        "s"
+    };
+    format!("{n} {noun}{s}")
+}
+
 /// A score as `7.5/10`.
 pub fn score(score: f64) -> String {
     if score.fract() == 0.0 { format!("{score:.0}/10") } else { format!("{score:.1}/10") }
+}
+
+/// The width terminal text is wrapped at: the terminal's columns (or `$COLUMNS`), at most 78
+/// and at least 30, so nothing breaks mid-word or wraps a rule on a narrow terminal.
+pub fn width() -> usize {
+    // SAFETY: TIOCGWINSZ only writes the winsize struct we pass.
+    let columns = unsafe {
+        let mut ws: libc::winsize = std::mem::zeroed();
+        [libc::STDOUT_FILENO, libc::STDERR_FILENO]
+            .into_iter()
+            .find(|&fd| libc::ioctl(fd, libc::TIOCGWINSZ, &mut ws) == 0 && ws.ws_col > 0)
+            .map(|_| usize::from(ws.ws_col))
+    };
+    columns.or_else(|| std::env::var("COLUMNS").ok()?.trim().parse().ok()).unwrap_or(78).clamp(30, 78)
 }
 
 /// Wraps `text` to `width` columns, prefixing every line with `indent`.

@@ -105,10 +105,15 @@ fn the_bank_holds_no_mojibake() {
 }
 
 #[test]
-fn validate_passes_on_the_committed_bank_and_fails_with_file_line_on_broken_copies() {
+fn validate_reports_only_unreviewed_entries_of_the_committed_bank_and_fails_with_file_line_on_broken_copies() {
     let ws = Workspace::new();
-    let (_, stderr) = ok(&ws.run(&["bank", "validate", root().join("question_bank").to_str().unwrap()], ""));
-    assert!(stderr.contains("no problems"), "{stderr}");
+    // Structure: the committed bank loads. Answer keys: every problem left is in an entry no
+    // person has reviewed yet (the distilled keys of the import); reviewed entries are clean.
+    let out = ws.run(&["bank", "validate", "--json", root().join("question_bank").to_str().unwrap()], "");
+    let report: serde_json::Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    let problems = report["problems"].as_array().unwrap();
+    assert!(problems.iter().all(|p| p["reviewed"] == false), "reviewed entries with problems: {problems:#?}");
+    assert_eq!(out.status.success(), problems.is_empty());
 
     let broken = ws.path().join("broken");
     std::fs::create_dir(&broken).unwrap();
@@ -130,6 +135,100 @@ fn validate_passes_on_the_committed_bank_and_fails_with_file_line_on_broken_copi
     assert!(err.contains(&format!("{name}:{}: unknown difficulty `brutal`", d + 1)), "{err}");
     assert!(err.contains("question is missing `question`"), "{err}");
     assert!(err.contains("zz-copy.toml:") && err.contains("duplicate id"), "{err}");
+}
+
+/// A small reviewed bank whose answer keys meet every rule, `--strict` included.
+const GOOD_BANK: &str = r#"topic = "databases"
+
+[[question]]
+id = "databases/transactions-fastapi"
+difficulty = "medium"
+question = "How do you handle database transactions in FastAPI?"
+source = "notes.md:3"
+answer = "Open a session per request in a dependency, commit at the end and roll back on failure."
+key_points = [
+    "Open one database session per request, usually in a `yield` dependency.",
+    "Commit once the request's work has succeeded.",
+    { text = "Roll back the transaction when an exception escapes.", alternatives = ["undo the changes on failure"] },
+]
+misconceptions = ["FastAPI commits the transaction for you at the end of every request."]
+reviewed = true
+
+[[question]]
+id = "databases/default-isolation-postgres"
+difficulty = "easy"
+question = "What is PostgreSQL's default isolation level?"
+source = "notes.md:9"
+answer = "Read committed."
+key_points = ["PostgreSQL runs transactions at READ COMMITTED unless told otherwise."]
+misconceptions = ["PostgreSQL defaults to SERIALIZABLE isolation."]
+reviewed = true
+"#;
+
+#[test]
+fn validate_passes_on_a_good_bank_and_names_a_junk_key_point_by_file_and_line() {
+    let ws = Workspace::new();
+    let good = ws.path().join("good");
+    std::fs::create_dir(&good).unwrap();
+    std::fs::write(good.join("databases.toml"), GOOD_BANK).unwrap();
+    for strict in [false, true] {
+        let mut args = vec!["bank", "validate", good.to_str().unwrap()];
+        if strict {
+            args.push("--strict");
+        }
+        let (_, stderr) = ok(&ws.run(&args, ""));
+        assert!(stderr.contains("2 questions (2 reviewed), no problems"), "{stderr}");
+    }
+
+    // The same bank with an import line as a key point and a sentence cut at "e.g.".
+    let junk = ws.path().join("junk");
+    std::fs::create_dir(&junk).unwrap();
+    let text = GOOD_BANK
+        .replace(
+            "    \"Commit once the request's work has succeeded.\",",
+            "    \"from contextlib import contextmanager\",",
+        )
+        .replace("\"PostgreSQL defaults to SERIALIZABLE isolation.\"", "\"Use async drivers for databases (e.g.\"");
+    std::fs::write(junk.join("databases.toml"), &text).unwrap();
+    let out = ws.run(&["bank", "validate", junk.to_str().unwrap()], "");
+    assert!(!out.status.success());
+    let err = text_of(&out);
+    let file = junk.join("databases.toml").display().to_string();
+    assert!(
+        err.contains(&format!(
+            "{file}:11: databases/transactions-fastapi: key point \"from contextlib import contextmanager\" is an import line"
+        )),
+        "{err}"
+    );
+    assert!(err.contains(&format!("{file}:24: databases/default-isolation-postgres: misconception")), "{err}");
+    assert!(err.contains("cut short at an abbreviation"), "{err}");
+    assert!(err.contains("hint: "), "{err}");
+
+    // --strict: a reviewed entry with one point (not a one-fact question) and no misconception.
+    let thin = ws.path().join("thin");
+    std::fs::create_dir(&thin).unwrap();
+    let text = GOOD_BANK
+        .replace("    \"Commit once the request's work has succeeded.\",\n", "")
+        .replace(
+            "    { text = \"Roll back the transaction when an exception escapes.\", alternatives = [\"undo the changes on failure\"] },\n",
+            "",
+        )
+        .replace("misconceptions = [\"FastAPI commits the transaction for you at the end of every request.\"]\n", "");
+    std::fs::write(thin.join("databases.toml"), &text).unwrap();
+    ok(&ws.run(&["bank", "validate", thin.to_str().unwrap()], ""));
+    let out = ws.run(&["bank", "validate", "--strict", "--json", thin.to_str().unwrap()], "");
+    assert!(!out.status.success());
+    let report: serde_json::Value = serde_json::from_str(&text_of_stdout(&out)).unwrap();
+    let messages: Vec<&str> =
+        report["problems"].as_array().unwrap().iter().map(|p| p["message"].as_str().unwrap()).collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(messages[0].starts_with("reviewed with one key point"), "{messages:?}");
+    assert!(messages[1].starts_with("reviewed with no misconception"), "{messages:?}");
+    assert_eq!(report["problems"][0]["line"], 10);
+}
+
+fn text_of_stdout(out: &std::process::Output) -> String {
+    text(&out.stdout)
 }
 
 fn text_of(out: &std::process::Output) -> String {
@@ -177,4 +276,31 @@ fn list_show_and_search_find_the_gil() {
     let out = ws.run(&["bank", "show", "concurrency/no-such-thing"], "");
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("no question `concurrency/no-such-thing`"));
+}
+
+#[test]
+fn list_json_gives_every_entry_its_key_points_and_misconceptions() {
+    let ws = Workspace::new();
+    let dir = ws.path().join("bank");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("databases.toml"), GOOD_BANK).unwrap();
+    let (stdout, _) = ok(&ws.run(&["--bank", dir.to_str().unwrap(), "bank", "list", "--json"], ""));
+    let list: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let entries = list.as_array().unwrap();
+    assert_eq!(entries.len(), 2);
+    let first = &entries[0];
+    assert_eq!(first["id"], "databases/transactions-fastapi");
+    assert_eq!(first["key_points"][0], "Open one database session per request, usually in a `yield` dependency.");
+    // A point with accepted wordings is an object, its text first.
+    assert_eq!(first["key_points"][2]["text"], "Roll back the transaction when an exception escapes.");
+    assert_eq!(first["key_points"][2]["alternatives"][0], "undo the changes on failure");
+    assert_eq!(first["misconceptions"][0], "FastAPI commits the transaction for you at the end of every request.");
+    assert_eq!(first["reviewed"], true);
+
+    // The shipped bank: every entry carries both lists, even when empty.
+    let (stdout, _) = ok(&ws.run(&["bank", "list", "--json"], ""));
+    let list: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    for q in list.as_array().unwrap() {
+        assert!(q["key_points"].is_array() && q["misconceptions"].is_array(), "{}", q["id"]);
+    }
 }

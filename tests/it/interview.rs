@@ -188,16 +188,20 @@ fn follow_ups_probe_missed_key_points_and_nest_under_their_question() {
     assert_eq!(follow["answer"], "It is released while a thread waits on blocking I/O, so other threads run.");
     assert_eq!(follow["grade"]["status"], "graded");
     // The follow-up probes exactly one key point the first answer missed.
-    let probed = follow["grade"]["covered"]
+    let probed = follow["grade"]["points"]
         .as_array()
         .unwrap()
         .iter()
-        .chain(follow["grade"]["missed"].as_array().unwrap())
-        .map(|p| p.get("point").and_then(|x| x.as_str()).or(p.as_str()).unwrap().to_string())
+        .map(|p| p["point"].as_str().unwrap().to_string())
         .collect::<Vec<_>>();
     assert_eq!(probed.len(), 1, "{follow}");
-    let missed_first: Vec<&str> =
-        first["grade"]["missed"].as_array().unwrap().iter().map(|m| m.as_str().unwrap()).collect();
+    let missed_first: Vec<&str> = first["grade"]["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["status"] != "covered")
+        .map(|p| p["point"].as_str().unwrap())
+        .collect();
     assert!(missed_first.contains(&probed[0].as_str()), "{probed:?} not in {missed_first:?}");
     assert!(!follow["question"].as_str().unwrap().contains(&probed[0]), "the follow-up never states the point");
     // The Markdown shows the chain.

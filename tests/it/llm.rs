@@ -71,8 +71,8 @@ fn the_request_carries_key_model_reference_and_the_fenced_answer() {
     let g = grade(&fake, ANSWER);
     assert_eq!(g.status, GradeStatus::Graded, "{g:?}");
     assert_eq!(g.score, Some(8.0));
-    assert_eq!(g.covered.len(), 1);
-    assert_eq!(g.missed.len(), 4);
+    assert_eq!(g.covered().count(), 1);
+    assert_eq!(g.missed().len(), 4);
     let p = g.provenance.as_ref().unwrap();
     assert_eq!(
         (p.level.as_str(), p.prompt_tokens, p.attempts, p.model.as_str()),
@@ -239,7 +239,7 @@ fn forged_evidence_is_dropped_and_counted() {
         ))
     });
     let g = grade(&fake, ANSWER);
-    assert!(g.covered.is_empty());
+    assert!(g.covered().next().is_none());
     assert_eq!(g.provenance.unwrap().unverified_evidence, 1);
 }
 

@@ -8,6 +8,7 @@ mod fake_llm;
 mod interview;
 mod llm;
 mod llm_commands;
+mod loop_repl;
 mod prepare;
 mod pty;
 mod review;

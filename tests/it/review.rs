@@ -60,7 +60,7 @@ fn export_in_every_format_and_a_damaged_file_is_skipped() {
     let (csv, _) = ok(&ws.run(&["export", &ids[0], "--format", "csv"], ""));
     let rows: Vec<&str> = csv.lines().collect();
     assert_eq!(rows.len(), 3, "header + 2 answers:\n{csv}");
-    assert!(rows[0].starts_with("session,question_id,topic"));
+    assert!(rows[0].starts_with("session,item,attempt,counts,question_id"));
     let (html, _) = ok(&ws.run(&["export", &ids[0], "--format", "html"], ""));
     assert!(html.starts_with("<!doctype html>") && !html.contains("http"), "self-contained");
     let (json, _) = ok(&ws.run(&["export", &ids[0], "--format", "json"], ""));

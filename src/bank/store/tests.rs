@@ -90,15 +90,16 @@ fn big_file(n: usize) -> String {
 }
 
 #[test]
-fn ten_thousand_questions_load_in_well_under_a_second() {
-    let text = big_file(10_000);
-    let started = std::time::Instant::now();
-    let qs = parse_files([("big.toml".to_string(), text.as_str())]).unwrap();
-    let took = started.elapsed();
-    assert_eq!(qs.len(), 10_000);
-    // Quadratic line counting took seconds here; linear loading is a fraction of one even
-    // unoptimised on a busy machine.
-    assert!(took < std::time::Duration::from_secs(2), "took {took:?}");
+fn ten_thousand_questions_load_with_the_right_lines() {
+    // The speed is measured in `cargo bench` (BENCHMARKS.md), not here: this checks that the
+    // line index used for linear loading still names the right line at the end of a big file.
+    let mut text = big_file(10_000);
+    text.push_str("\n[[question]]\nid = \"concurrency/last\"\ndifficulty = \"tricky\"\nquestion = \"Q?\"\nsource = \"big.md:1\"\n");
+    let problems = parse_files([("big.toml".to_string(), text.as_str())]).unwrap_err();
+    let line = text.lines().position(|l| l == "difficulty = \"tricky\"").unwrap() + 1;
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].line, line, "{problems:?}");
+    assert!(parse_files([("big.toml".to_string(), big_file(10_000).as_str())]).is_ok_and(|qs| qs.len() == 10_000));
 }
 
 /// Makes a FIFO at `path` (nobody ever writes to it).

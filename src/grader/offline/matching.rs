@@ -17,6 +17,7 @@
 
 use super::super::offline::OfflineGrader;
 use super::checks;
+use crate::grader::{PointStatus, PointVerdict};
 use crate::words;
 
 /// Opposites, as written; compared after stemming.
@@ -128,9 +129,23 @@ pub fn contradicts(point: &str, sentence: &str) -> bool {
 pub struct Match<'a> {
     /// 0, 0.5 or 1.
     pub credit: f64,
-    /// The span that earned full credit.
+    /// The span that earned the credit.
     pub evidence: Option<&'a str>,
-    pub contradicted: bool,
+    /// The sentence that says the opposite, when the point is contradicted.
+    pub contradiction: Option<&'a str>,
+}
+
+impl Match<'_> {
+    /// The verdict on `point`: a contradiction wins over any credit.
+    pub fn verdict(&self, point: &str) -> PointVerdict {
+        let quote = |s: Option<&str>| s.map(str::to_string);
+        match (self.contradiction, self.credit) {
+            (Some(c), _) => PointVerdict::new(point, PointStatus::Contradicted, Some(c.to_string())),
+            (None, c) if c >= 1.0 => PointVerdict::new(point, PointStatus::Covered, quote(self.evidence)),
+            (None, c) if c > 0.0 => PointVerdict::new(point, PointStatus::Partial, quote(self.evidence)),
+            _ => PointVerdict::new(point, PointStatus::Missed, None),
+        }
+    }
 }
 
 /// The opposite of a stemmed word, if it has one.
@@ -172,7 +187,7 @@ impl OfflineGrader {
         let mut pw = words::content(point);
         pw.sort();
         pw.dedup();
-        let none = Match { credit: 0.0, evidence: None, contradicted: false };
+        let none = Match { credit: 0.0, evidence: None, contradiction: None };
         if pw.is_empty() {
             return none;
         }
@@ -183,7 +198,7 @@ impl OfflineGrader {
         let needed_words = if pw.len() == 1 { 1 } else { 2 };
         let point_negated = checks::negated(point);
         let mut best: Option<(f64, &str, bool)> = None;
-        let mut contradicted = false;
+        let mut contradiction = None;
         for (span, pair) in spans(text, sentences) {
             let sw = words::content(span);
             let hits: Vec<&String> = pw.iter().filter(|w| sw.contains(w)).collect();
@@ -195,7 +210,7 @@ impl OfflineGrader {
                 // The answer denies what the point asserts. (A point that negates — "don't hit the
                 // database until evaluated" — is often put positively: no contradiction then.)
                 if got >= needed && !pair && !point_negated {
-                    contradicted = true;
+                    contradiction = contradiction.or(Some(span));
                 }
                 continue;
             }
@@ -205,13 +220,13 @@ impl OfflineGrader {
                 best = Some((got, span, pair));
             }
         }
-        if sentences.iter().any(|s| contradicts(point, s)) {
-            return Match { contradicted: true, ..none };
+        if let Some(s) = sentences.iter().find(|s| contradicts(point, s)) {
+            return Match { contradiction: Some(s), ..none };
         }
         match best {
-            Some((got, span, _)) if got >= needed => Match { credit: 1.0, evidence: Some(span), contradicted: false },
-            Some(_) => Match { credit: 0.5, evidence: None, contradicted },
-            None => Match { contradicted, ..none },
+            Some((got, span, _)) if got >= needed => Match { credit: 1.0, evidence: Some(span), contradiction: None },
+            Some((_, span, _)) => Match { credit: 0.5, evidence: Some(span), contradiction },
+            None => Match { contradiction, ..none },
         }
     }
 }

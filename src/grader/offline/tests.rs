@@ -69,9 +69,9 @@ fn a_strong_answer_scores_high_with_evidence() {
     let g = grade("concurrency/gil", STRONG);
     assert_eq!(g.status, GradeStatus::Graded);
     assert!(g.score.unwrap() >= 7.0, "{g:?}");
-    assert_eq!(g.covered.len(), 5, "{:?}", g.missed);
-    for c in &g.covered {
-        assert!(STRONG.contains(&c.evidence), "evidence is quoted from the answer: {}", c.evidence);
+    assert_eq!(g.covered().count(), 5, "{:?}", g.missed());
+    for c in g.covered() {
+        assert!(STRONG.contains(c.quote()), "evidence is quoted from the answer: {}", c.quote());
     }
     assert_eq!(g.criteria.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["coverage", "depth", "clarity"]);
     assert_eq!(g.grader.version, VERSION);
@@ -83,8 +83,8 @@ fn a_partial_answer_scores_in_the_middle_and_names_what_it_missed() {
     let g = grade("concurrency/gil", answer);
     let s = g.score.unwrap();
     assert!((3.0..7.0).contains(&s), "{s} {g:?}");
-    assert!(g.missed.contains(&"Use multiprocessing for CPU-bound parallelism".to_string()), "{:?}", g.missed);
-    assert!(g.missed.contains(&"C extensions like NumPy can release the GIL".to_string()));
+    assert!(g.missed().contains(&"Use multiprocessing for CPU-bound parallelism".to_string()), "{:?}", g.missed());
+    assert!(g.missed().contains(&"C extensions like NumPy can release the GIL".to_string()));
 }
 
 #[test]
@@ -145,7 +145,7 @@ fn the_question_echoed_back_scores_at_most_one() {
 fn a_negated_claim_does_not_earn_the_point() {
     let g =
         grade("concurrency/gil", "The GIL is never released during blocking I/O, so I/O-bound threads do not benefit.");
-    assert!(g.missed.iter().any(|m| m.contains("released during blocking I/O")), "{g:?}");
+    assert!(g.missed().iter().any(|m| m.contains("released during blocking I/O")), "{g:?}");
 }
 
 #[test]
@@ -183,7 +183,7 @@ fn an_answer_about_something_else_is_flagged_off_topic() {
 fn an_incidental_negation_does_not_cancel_a_covered_point() {
     let answer = "The GIL is a mutex that lets only one thread execute Python bytecode at a time, so CPU-bound threads cannot run Python code in parallel.";
     let g = grade("concurrency/gil", answer);
-    let covered: Vec<&str> = g.covered.iter().map(|c| c.point.as_str()).collect();
+    let covered: Vec<&str> = g.covered().map(|c| c.point.as_str()).collect();
     assert!(
         covered.contains(&"The GIL is a mutex that lets only one thread execute Python bytecode at a time"),
         "{covered:?}"
@@ -197,7 +197,7 @@ fn an_appeal_is_upheld_only_on_the_answers_own_words() {
     let point = "Use multiprocessing for CPU-bound parallelism";
     let answer = "For CPU-heavy work, multiprocessing.";
     let graded = g.grade(&b[0], answer);
-    assert!(graded.missed.contains(&point.to_string()), "missed at the normal bar: {graded:?}");
+    assert!(graded.missed().contains(&point.to_string()), "missed at the normal bar: {graded:?}");
     let upheld = g.recheck(point, answer).expect("a lower bar finds it");
     assert!(answer.contains(&upheld.evidence));
     assert!(g.recheck(point, "The GIL is a lock.").is_none(), "an argument is not evidence");

@@ -48,13 +48,27 @@ pub fn interrupt(thread: libc::pthread_t) {
 
 struct AnswerHelper {
     mirror: Arc<Mutex<String>>,
+    /// The prompt as it should read now (the countdown moves while the candidate types).
+    prompt: Arc<Mutex<String>>,
 }
 
 impl Completer for AnswerHelper {
     type Candidate = String;
 }
 
-impl Highlighter for AnswerHelper {}
+impl Highlighter for AnswerHelper {
+    /// Shows the current prompt on every redraw (a keystroke, or a line printed above it), so
+    /// the time in it is never stale. Only a prompt of the same width replaces the one the read
+    /// started with: rustyline places the cursor by that one.
+    fn highlight_prompt<'b, 's: 'b, 'p: 'b>(&'s self, prompt: &'p str, _default: bool) -> std::borrow::Cow<'b, str> {
+        match self.prompt.lock() {
+            Ok(now) if !now.is_empty() && now.chars().count() == prompt.chars().count() => {
+                std::borrow::Cow::Owned(now.clone())
+            }
+            _ => std::borrow::Cow::Borrowed(prompt),
+        }
+    }
+}
 
 impl Hinter for AnswerHelper {
     type Hint = String;
@@ -108,9 +122,16 @@ pub fn run(
     replies: Sender<(u64, Input)>,
     ready: Sender<Ready>,
     mirror: Arc<Mutex<String>>,
+    prompt: Arc<Mutex<String>>,
     history: Option<std::path::PathBuf>,
 ) {
-    let config = Config::builder().auto_add_history(false).max_history_size(2000).map(|b| b.build());
+    // Forced: the highlighter only redraws the prompt with the current time (no colours), and
+    // must do so under NO_COLOR too.
+    let config = Config::builder()
+        .auto_add_history(false)
+        .color_mode(rustyline::ColorMode::Forced)
+        .max_history_size(2000)
+        .map(|b| b.build());
     let editor = config.and_then(Editor::<AnswerHelper, DefaultHistory>::with_config);
     let mut rl = match editor {
         Ok(rl) => rl,
@@ -119,7 +140,7 @@ pub fn run(
             return;
         }
     };
-    rl.set_helper(Some(AnswerHelper { mirror }));
+    rl.set_helper(Some(AnswerHelper { mirror, prompt }));
     if let Some(path) = &history {
         let _ = rl.load_history(path);
     }
