@@ -218,10 +218,7 @@ fn practice_gives_feedback_after_each_answer_drills_follow_ups_and_shows_the_ref
     let out = ws.run(&["practice", "--question", id], script);
     let (stdout, _) = ok(&out);
     assert!(stdout.contains("Score 0.5/10") || stdout.contains("Score "), "{stdout}");
-    assert!(
-        stdout.contains("✗ The GIL (Global Interpreter Lock) is a mutex in CPython"),
-        "missed points shown: {stdout}"
-    );
+    assert!(stdout.contains("✗ For I/O-bound work threads still help"), "missed points shown: {stdout}");
     assert!(stdout.contains("Reference answer\nThe GIL (Global Interpreter Lock) is a mutex"), "{stdout}");
     assert!(
         stdout.contains("Follow-up 1 · untimed") && stdout.contains("Follow-up 2 · untimed"),
@@ -256,7 +253,7 @@ fn practice_hints_lower_the_best_score_and_ratings_and_improvements_are_recorded
     let out = ws.run(&["practice", "--question", id, "--question", second, "--followups", "0"], &script);
     let (stdout, _) = ok(&out);
     assert!(stdout.contains("Hint 1 (best score now 8.5)") && stdout.contains("Hint 2 (best score now 7)"), "{stdout}");
-    assert!(stdout.contains("Hint 3 (best score now 5.5): The GIL (Global Interpreter Lock) is a mutex"), "{stdout}");
+    assert!(stdout.contains("Hint 3 (best score now 5.5): The GIL is a mutex in CPython"), "{stdout}");
     assert!(stdout.contains("Your answer, with what it missed:"), "{stdout}");
     assert!(stdout.contains("recorded your rating: good"), "{stdout}");
     let item = &ws.transcripts_json()[0]["items"][0];
@@ -279,7 +276,7 @@ fn practice_retry_grades_another_attempt_and_shows_the_change() {
     assert!(stdout.contains("Retry — answer again:"), "{stdout}");
     let line = stdout.lines().find(|l| l.starts_with("Retry: ")).unwrap_or_else(|| panic!("{stdout}"));
     assert!(line.contains("(+"), "the score went up: {line}");
-    assert!(stdout.contains("+ now covered: The GIL (Global Interpreter Lock) is a mutex"), "{stdout}");
+    assert!(stdout.contains("+ now covered: The GIL is a mutex in CPython"), "{stdout}");
     assert!(stdout.contains("coverage"), "per-criterion change shown");
     let item = &ws.transcripts_json()[0]["items"][0];
     assert_eq!(item["retries"].as_array().unwrap().len(), 1);

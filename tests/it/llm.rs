@@ -57,7 +57,7 @@ fn good_reply() -> String {
         &grading(
             [4, 2, 1, 1],
             &[(
-                "The GIL (Global Interpreter Lock) is a mutex in CPython that allows only one thread to execute Python bytecode at a time.",
+                "The GIL is a mutex in CPython that allows only one thread to execute Python bytecode at a time.",
                 "allows only one thread to execute Python bytecode",
             )],
         ),
@@ -72,7 +72,7 @@ fn the_request_carries_key_model_reference_and_the_fenced_answer() {
     assert_eq!(g.status, GradeStatus::Graded, "{g:?}");
     assert_eq!(g.score, Some(8.0));
     assert_eq!(g.covered().count(), 1);
-    assert_eq!(g.missed().len(), 4);
+    assert_eq!(g.missed().len(), 5, "the six key points of the reviewed GIL entry, one covered");
     let p = g.provenance.as_ref().unwrap();
     assert_eq!(
         (p.level.as_str(), p.prompt_tokens, p.attempts, p.model.as_str()),
@@ -231,7 +231,7 @@ fn forged_evidence_is_dropped_and_counted() {
             &grading(
                 [4, 3, 2, 1],
                 &[(
-                    "The GIL (Global Interpreter Lock) is a mutex in CPython that allows only one thread to execute Python bytecode at a time.",
+                    "The GIL is a mutex in CPython that allows only one thread to execute Python bytecode at a time.",
                     "words the candidate never wrote",
                 )],
             ),

@@ -73,8 +73,15 @@ fn config_show_resolves_the_file_and_never_prints_the_key() {
 
 fn offline_session(ws: &Workspace) -> String {
     success(&ws.run(
-        &["interview", "--count", "2", "--no-timer", "--seed", "8"],
-        // Seed 8 asks about custom iterators, then joins.
+        &[
+            "practice",
+            "--question",
+            "core-python/iterator-protocol",
+            "--question",
+            "databases/difference-left-join-inner-join",
+            "--followups",
+            "0",
+        ],
         "Implement __iter__ returning self and __next__, which raises StopIteration at the end.\n.\nAn inner join keeps matching rows only.\n.\n",
     ));
     ws.transcripts_json()[0]["id"].as_str().unwrap().to_string()
