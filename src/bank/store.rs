@@ -69,9 +69,9 @@ pub enum BankError {
     NotRegular(PathBuf),
     #[error("`{}` is too large ({size} bytes; a bank file may hold at most {MAX_FILE_BYTES})", path.display())]
     TooLarge { path: PathBuf, size: u64 },
-    #[error("the question bank has {} problem(s):\n{}", .0.len(), list(.0))]
+    #[error("the question bank has {}:\n{}", crate::ui::plural(.0.len(), "problem"), list(.0))]
     Invalid(Vec<Problem>),
-    #[error("{} answer-key problem(s):\n{}", .0.len(), list(.0))]
+    #[error("{}:\n{}", crate::ui::plural(.0.len(), "answer-key problem"), list(.0))]
     AnswerKey(Vec<Problem>),
 }
 

@@ -12,7 +12,7 @@ use crate::bank::{Difficulty, Question, search};
 use crate::cli::{BankCommand, ImportArgs, ListArgs, SearchArgs, ShowArgs, ValidateArgs};
 use crate::config::Context;
 use crate::error::{Error, Result};
-use crate::ui::{Printer, Tone};
+use crate::ui::{Printer, Tone, plural};
 
 pub fn run(cmd: BankCommand, ctx: &Context) -> Result<()> {
     match cmd {
@@ -49,7 +49,7 @@ pub fn parse_documents(files: &[std::path::PathBuf]) -> Result<Vec<(String, Pars
         Ok(docs)
     } else {
         Err(Error::usage(
-            format!("cannot import {} document(s):\n  {}", failures.len(), failures.join("\n  ")),
+            format!("cannot import {}:\n  {}", crate::ui::plural(failures.len(), "document"), failures.join("\n  ")),
             "viva reads Markdown or text with questions as headings (`### 1. …`), `Q:`/`A:` pairs, numbered lists or `<details>` blocks; nothing was written",
         ))
     }
@@ -93,11 +93,11 @@ fn import_cmd(args: ImportArgs, ctx: &Context) -> Result<()> {
     }
     for d in &documents {
         p.err(format!(
-            "{}  {}  {} questions, {} blocks skipped",
+            "{}  {}  {}, {} skipped",
             p.paint_err(Tone::Bold, &d.file),
             d.parsed.shape.as_str(),
-            d.parsed.questions.len(),
-            d.parsed.skipped.len()
+            plural(d.parsed.questions.len(), "question"),
+            plural(d.parsed.skipped.len(), "block")
         ));
         for s in &d.parsed.skipped {
             p.err(format!("    {}", p.paint_err(Tone::Dim, &format!("line {}: skipped: {}", s.line, s.reason))));
@@ -193,7 +193,7 @@ fn list(args: ListArgs, ctx: &Context) -> Result<()> {
             q.question
         ));
     }
-    p.err(format!("{} questions from {}", qs.len(), bank.origin_label()));
+    p.err(format!("{} from {}", plural(qs.len(), "question"), bank.origin_label()));
     Ok(())
 }
 

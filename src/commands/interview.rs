@@ -108,7 +108,11 @@ fn start(args: InterviewArgs, practice: Option<Vec<String>>, ctx: &Context) -> R
         ));
     }
     if drawn.len() < args.count {
-        ctx.printer.warn(&format!("only {} questions match; the {mode} will have {}", drawn.len(), drawn.len()));
+        ctx.printer.warn(&format!(
+            "only {} match; the {mode} will have {}",
+            ui::plural(drawn.len(), "question"),
+            drawn.len()
+        ));
     }
     let per_question: Option<Vec<u64>> = (!no_timer)
         .then(|| drawn.iter().map(|q| args.per_question.unwrap_or_else(|| default_budget(q.difficulty))).collect());

@@ -82,7 +82,11 @@ pub fn run(args: RegradeArgs, ctx: &Context) -> Result<()> {
         }
     }
     if missing > 0 {
-        ctx.printer.warn(&format!("{missing} answer(s) skipped: their questions are not in {}", bank.origin_label()));
+        ctx.printer.warn(&format!(
+            "{} skipped: their questions are not in {}",
+            ui::plural(missing, "answer"),
+            bank.origin_label()
+        ));
     }
     let total = jobs.len();
     let bar = ctx.printer.progress("regrading", total);

@@ -82,14 +82,17 @@ fn list(f: &ReviewFilter, json_out: bool, ctx: &Context) -> Result<()> {
     ));
     for r in &rows {
         let score = r.score.map_or("-".to_string(), ui::score);
-        let state = if r.finished { String::new() } else { " (unfinished)".into() };
+        // A session ended before its first answer has no "0/3" to show, only that.
+        let (q, state) = match (r.finished, r.answered) {
+            (false, _) => (format!("{:>2}/{:<2}", r.answered, r.questions), " (unfinished)"),
+            (true, 0) => (format!("{:>2} {:<2}", "-", ""), "(quit before answering)"),
+            (true, _) => (format!("{:>2}/{:<2}", r.answered, r.questions), ""),
+        };
         p.out(format!(
-            "{:<21} {:<16} {:<9} {:>2}/{:<2} {:>7} {:>8}  {:<7} {}{}",
+            "{:<21} {:<16} {:<9} {q} {:>7} {:>8}  {:<7} {}{}",
             r.id,
             r.started_at.format("%Y-%m-%d %H:%M"),
             r.mode,
-            r.answered,
-            r.questions,
             score,
             ui::duration(r.seconds),
             r.grader,
@@ -125,9 +128,9 @@ fn stats(f: &ReviewFilter, json_out: bool, ctx: &Context) -> Result<()> {
     }
     let scores: Vec<f64> = st.trend.iter().map(|(_, s)| *s).collect();
     p.out(format!(
-        "{} sessions · {} answers · mean {}",
-        st.sessions,
-        st.answers,
+        "{} · {} · mean {}",
+        ui::plural(st.sessions, "session"),
+        ui::plural(st.answers, "answer"),
         st.mean.map_or("-".to_string(), ui::score)
     ));
     if !scores.is_empty() {
@@ -137,8 +140,7 @@ fn stats(f: &ReviewFilter, json_out: bool, ctx: &Context) -> Result<()> {
     p.out(format!("graders  {}", st.graders.iter().map(|(g, n)| format!("{g} {n}")).collect::<Vec<_>>().join(", ")));
     p.out(p.paint(Tone::Bold, "\nBy topic (weakest first)"));
     for t in &st.by_topic {
-        let plural = if t.answers == 1 { "" } else { "s" };
-        p.out(format!("  {:<16} {:>7}  {} answer{plural}", t.topic, ui::score(t.mean), t.answers));
+        p.out(format!("  {:<16} {:>7}  {}", t.topic, ui::score(t.mean), ui::plural(t.answers, "answer")));
     }
     p.out(p.paint(Tone::Bold, "\nWeakest questions"));
     for q in &st.weakest {
@@ -172,7 +174,12 @@ pub fn report(args: ReportArgs, ctx: &Context) -> Result<()> {
     let html = review::report::html(&ts, &st, &ctx.settings.transcripts);
     crate::transcript::store::write_atomic(&args.output, html.as_bytes())
         .map_err(|source| Error::Io { context: format!("cannot write `{}`", args.output.display()), source })?;
-    ctx.printer.err(format!("wrote `{}` ({} sessions, {} answers)", args.output.display(), st.sessions, st.answers));
+    ctx.printer.err(format!(
+        "wrote `{}` ({}, {})",
+        args.output.display(),
+        ui::plural(st.sessions, "session"),
+        ui::plural(st.answers, "answer")
+    ));
     if args.open {
         let _ = std::process::Command::new("xdg-open").arg(&args.output).spawn();
     }
@@ -196,19 +203,9 @@ pub fn due(args: DueArgs, ctx: &Context) -> Result<()> {
         p.err("nothing to review yet: answers you give in `viva interview` are scheduled here");
         return Ok(());
     }
-    p.out(p.paint(Tone::Bold, &format!("Due now: {}", due.len())));
-    for m in &due {
-        p.out(format!(
-            "  {}  due {} · {} reviews, {} lapses",
-            m.question_id,
-            m.due.format("%Y-%m-%d"),
-            m.reviews,
-            m.lapses
-        ));
-    }
-    p.out(p.paint(Tone::Bold, "Coming up"));
-    for m in &upcoming {
-        p.out(format!("  {}  {} (in {} days)", m.question_id, m.due.format("%Y-%m-%d"), (m.due - now).num_days()));
+    for (n, line) in review::memory::render_due(&due, &upcoming, now).into_iter().enumerate() {
+        let heading = n == 0 || line == "Coming up";
+        p.out(if heading { p.paint(Tone::Bold, &line) } else { line });
     }
     if !due.is_empty() {
         p.err("practise them with `viva interview --due`");
