@@ -214,7 +214,7 @@ pub struct ReviewFilter {
 pub enum ReviewCommand {
     /// Show one session: each question, answer, score, criteria, key points, time, flags.
     Show {
-        /// Session id (see `viva review`).
+        /// Session id (see `viva review`), a unique prefix of one, or `latest`.
         id: String,
         /// Print the whole transcript as JSON.
         #[arg(long)]
@@ -249,7 +249,7 @@ pub enum ExportFormat {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// Session id.
+    /// Session id, a unique prefix of one, or `latest`.
     pub id: String,
     /// Markdown, HTML (one self-contained page), the transcript's JSON, or CSV (one row per attempt).
     #[arg(long, value_enum, default_value_t = ExportFormat::Md)]
@@ -262,7 +262,7 @@ pub struct ExportArgs {
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("which").required(true).args(["id", "all", "pending"])))]
 pub struct RegradeArgs {
-    /// Session id.
+    /// Session id, a unique prefix of one, or `latest`.
     pub id: Option<String>,
     /// Every session.
     #[arg(long)]
@@ -340,7 +340,7 @@ pub struct PracticeArgs {
 
 #[derive(Debug, Args)]
 pub struct ResumeArgs {
-    /// Session id (default: the latest unfinished session).
+    /// Session id, a unique prefix of one, or `latest` (default: the latest unfinished session).
     pub id: Option<String>,
     #[command(flatten)]
     pub llm: LlmArgs,

@@ -6,7 +6,8 @@ use crate::error::{Error, Result};
 use crate::transcript::{Store, Transcript, html, render};
 
 pub fn run(args: ExportArgs, ctx: &Context) -> Result<()> {
-    let t = Store::new(&ctx.settings.transcripts).load(&args.id)?;
+    let store = Store::new(&ctx.settings.transcripts);
+    let t = store.load(&store.resolve(&args.id)?)?;
     let text = match args.format {
         ExportFormat::Md => render::markdown(&t),
         ExportFormat::Html => html::page(&t),

@@ -141,8 +141,9 @@ fn start(args: InterviewArgs, practice: Option<Vec<String>>, ctx: &Context) -> R
     let plan: Vec<String> = drawn.iter().map(|q| q.id.clone()).collect();
     let questions: Vec<Question> = drawn.into_iter().cloned().collect();
     let store = Store::new(&ctx.settings.transcripts);
-    let transcript = Transcript::new(new_id(chrono::Utc::now()), mode, settings, plan);
-    store.save(&transcript)?;
+    let mut transcript = Transcript::new(new_id(chrono::Utc::now()), mode, settings, plan);
+    store.create(&mut transcript)?;
+    let _running = store.claim(&transcript.id)?;
     let p = &ctx.printer;
     p.err(p.paint_err(
         Tone::Dim,
@@ -311,10 +312,13 @@ fn run_session(
 
 pub fn resume(args: ResumeArgs, ctx: &Context) -> Result<()> {
     let store = Store::new(&ctx.settings.transcripts);
-    let mut transcript = match &args.id {
-        Some(id) => store.load(id)?,
-        None => store.latest_unfinished()?,
+    let id = match &args.id {
+        Some(arg) => store.resolve(arg)?,
+        None => store.latest_unfinished()?.id,
     };
+    // One process runs a session at a time; its saves merge with grades others add meanwhile.
+    let _running = store.claim(&id)?;
+    let mut transcript = store.open(&id)?;
     let bank = ctx.settings.load_bank()?;
     let kind = if transcript.settings.grader == "llm" { GraderKind::Llm } else { GraderKind::Offline };
     let grader = make_grader(kind, &bank.questions, ctx)?;

@@ -104,7 +104,8 @@ fn list(f: &ReviewFilter, json_out: bool, ctx: &Context) -> Result<()> {
 }
 
 fn show(id: &str, json_out: bool, ctx: &Context) -> Result<()> {
-    let t = Store::new(&ctx.settings.transcripts).load(id)?;
+    let store = Store::new(&ctx.settings.transcripts);
+    let t = store.load(&store.resolve(id)?)?;
     if json_out {
         ctx.printer.json(&t);
     } else {

@@ -157,8 +157,10 @@ fn regrade_pending_completes_what_failed_and_a_rerun_continues() {
     let failing = FakeLlm::start(|_, _| status(500, "down"));
     let mut cmd = ws.cmd(&["regrade", "--pending"]);
     cmd.env("OPENAI_BASE_URL", &failing.url).env("VIVA_RETRIES", "0");
-    let (stdout, _) = success(&crate::util::run_cmd(cmd, ""));
-    assert!(stdout.contains("2 still pending"), "{stdout}");
+    let out = crate::util::run_cmd(cmd, "");
+    assert!(!out.status.success(), "a run with failures exits non-zero");
+    let stdout = crate::util::text(&out.stdout);
+    assert!(stdout.contains("2 failed") && stdout.contains("2 still pending"), "{stdout}");
     let healthy = FakeLlm::start(|_, _| ok(completion(&grading([2, 1, 1, 1], &[]), "stop")));
     let mut cmd = ws.cmd(&["regrade", "--pending"]);
     cmd.env("OPENAI_BASE_URL", &healthy.url);

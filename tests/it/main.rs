@@ -2,6 +2,7 @@
 //! signals), with a temporary workspace each.
 
 mod bank;
+mod beside;
 mod calibrate;
 mod e2e;
 mod fake_llm;
