@@ -214,15 +214,17 @@ pub fn run(args: RegradeArgs, ctx: &Context) -> Result<()> {
                         let before = item.grade.score;
                         let (attempt, reason) = (grade.status, grade.reason.clone());
                         let refused_now = grade.flags.iter().any(|f| f == grader::REFUSED);
+                        let failed_now = matches!(attempt, GradeStatus::Pending | GradeStatus::Failed);
                         item.record_grade(grade);
                         let after = item.grade.score;
                         applied.push(Applied::Done {
                             diff: json!({
                                 "session": session, "index": spot.item, "question_id": item.question_id,
                                 "before": before, "after": after, "band_before": band(before), "band_after": band(after),
-                                "status": item.grade.status, "attempt": attempt, "reason": reason,
+                                "status": item.grade.status, "attempt": attempt, "failed": failed_now,
+                                "reason": reason,
                             }),
-                            ok: attempt == GradeStatus::Graded,
+                            ok: !failed_now,
                             refused: refused_now.then(|| reason.unwrap_or_default()),
                             key: format!("{session}#{}", spot.item),
                         });
@@ -297,14 +299,14 @@ enum Applied {
 
 /// Per-item changes and the drift summary.
 fn report(diffs: &[serde_json::Value], json_out: bool, ctx: &Context) {
-    let graded = || diffs.iter().filter(|d| d["attempt"] == "graded");
+    let graded = || diffs.iter().filter(|d| d["failed"] != true);
     let changes: Vec<f64> = graded().filter_map(|d| Some(d["after"].as_f64()? - d["before"].as_f64()?)).collect();
     let band_changes = graded().filter(|d| d["band_before"] != d["band_after"]).count();
     let mean_abs =
         if changes.is_empty() { 0.0 } else { changes.iter().map(|c| c.abs()).sum::<f64>() / changes.len() as f64 };
     let mean = if changes.is_empty() { 0.0 } else { changes.iter().sum::<f64>() / changes.len() as f64 };
     let pending = diffs.iter().filter(|d| d["status"] != "graded").count();
-    let failed = diffs.iter().filter(|d| d["attempt"] != "graded").count();
+    let failed = diffs.iter().filter(|d| d["failed"] == true).count();
     let summary = json!({
         "regraded": diffs.len() - failed, "failed": failed, "compared": changes.len(),
         "mean_abs_change": (mean_abs * 100.0).round() / 100.0,
@@ -317,7 +319,7 @@ fn report(diffs: &[serde_json::Value], json_out: bool, ctx: &Context) {
     }
     let show = |v: &serde_json::Value| v.as_f64().map_or("pending".to_string(), ui::score);
     for d in diffs {
-        if d["attempt"] != "graded" {
+        if d["failed"] == true {
             p.out(format!(
                 "{} #{} {}  {} kept: {}",
                 d["session"].as_str().unwrap_or(""),

@@ -51,17 +51,37 @@ fn merge_item(base: &Item, mine: &Item, disk: Item) -> Item {
 }
 
 /// `disk` with the changes `mine` made since `base` (see the module doc).
-pub fn merge(base: &Transcript, mine: &Transcript, disk: Transcript) -> Transcript {
-    let mut out = disk;
-    macro_rules! take_changed {
-        ($($field:ident),*) => {$(
-            if mine.$field != base.$field {
-                out.$field = mine.$field.clone();
-            }
-        )*};
+pub fn merge(base: &Transcript, mine: &Transcript, mut disk: Transcript) -> Transcript {
+    let items = merge_items(base, mine, std::mem::take(&mut disk.items));
+    // The session's own fields, whatever they are (compared as JSON, so a field added to the
+    // schema later is merged too): the writer's value where it changed it, else the disk's.
+    let fields = |t: &Transcript| match serde_json::to_value(t) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => serde_json::Map::new(),
+    };
+    let (b, m, mut out) = (fields(base), fields(mine), fields(&disk));
+    for (key, value) in &m {
+        if key != "items" && b.get(key) != Some(value) {
+            out.insert(key.clone(), value.clone());
+        }
     }
-    take_changed!(schema_version, mode, started_at, finished_at, finish_reason, settings, plan);
-    let mut on_disk: Vec<Option<Item>> = std::mem::take(&mut out.items).into_iter().map(Some).collect();
+    for key in b.keys() {
+        if key != "items" && !m.contains_key(key) {
+            out.remove(key);
+        }
+    }
+    let mut merged: Transcript = serde_json::from_value(serde_json::Value::Object(out)).unwrap_or_else(|_| {
+        let mut t = mine.clone();
+        t.items.clear();
+        t
+    });
+    merged.items = items;
+    merged
+}
+
+/// The answers: the writer's, merged one by one with the disk's (see the module doc).
+fn merge_items(base: &Transcript, mine: &Transcript, disk: Vec<Item>) -> Vec<Item> {
+    let mut on_disk: Vec<Option<Item>> = disk.into_iter().map(Some).collect();
     let mut items = Vec::with_capacity(mine.items.len().max(on_disk.len()));
     let mut foreign = Vec::new();
     for (i, m) in mine.items.iter().enumerate() {
@@ -77,8 +97,7 @@ pub fn merge(base: &Transcript, mine: &Transcript, disk: Transcript) -> Transcri
     }
     items.extend(foreign);
     items.extend(on_disk.into_iter().flatten());
-    out.items = items;
-    out
+    items
 }
 
 #[cfg(test)]
@@ -156,6 +175,19 @@ mod tests {
         assert_eq!(out.items[0].self_rating.as_deref(), Some("good"));
         assert_eq!(out.items[1].grade.score, Some(9.0));
         assert_eq!(out.finish_reason.as_deref(), Some("other"));
+    }
+
+    #[test]
+    fn every_field_the_writer_changed_is_saved_and_one_it_cleared_stays_cleared() {
+        let mut base = session(1);
+        base.finish_reason = Some("input-closed".into());
+        let disk = base.clone();
+        let mut mine = base.clone();
+        mine.finish_reason = None;
+        mine.mode = "practice".into();
+        let out = merge(&base, &mine, disk);
+        assert_eq!(out.finish_reason, None);
+        assert_eq!(out.mode, "practice");
     }
 
     #[test]

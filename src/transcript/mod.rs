@@ -143,15 +143,17 @@ impl Item {
         out
     }
 
-    /// Records a new grade of this answer. A graded one becomes the current grade and the
-    /// current one moves to `history`; one that is pending or failed goes to `history` only, so
-    /// a fault never hides a score.
+    /// Records a new grade of this answer. A verdict (graded, or ungraded: the grader cannot
+    /// judge it) becomes the current grade and the current one moves to `history`; an attempt
+    /// that did not come to one (pending, failed) goes to `history` only, so a fault never
+    /// hides a score.
     pub fn record_grade(&mut self, grade: Grade) {
-        if grade.status == crate::grader::GradeStatus::Graded {
+        use crate::grader::GradeStatus;
+        if matches!(grade.status, GradeStatus::Pending | GradeStatus::Failed) {
+            self.history.push(grade);
+        } else {
             let old = std::mem::replace(&mut self.grade, grade);
             self.history.push(old);
-        } else {
-            self.history.push(grade);
         }
     }
 }
