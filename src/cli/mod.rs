@@ -254,9 +254,13 @@ pub struct ExportArgs {
     /// Markdown, HTML (one self-contained page), the transcript's JSON, or CSV (one row per attempt).
     #[arg(long, value_enum, default_value_t = ExportFormat::Md)]
     pub format: ExportFormat,
-    /// Write to this file instead of stdout.
+    /// Write to this file instead of stdout (never into the transcripts folder; an existing
+    /// file only with `--force`).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Replace the `-o` file if it exists.
+    #[arg(long, requires = "output")]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -316,9 +320,13 @@ pub struct DueArgs {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Where to write it.
+    /// Where to write it (never into the transcripts folder; an existing file only if it is an
+    /// earlier viva report, or with `--force`).
     #[arg(long, short = 'o', default_value = "viva-report.html", value_name = "FILE")]
     pub output: PathBuf,
+    /// Replace the `-o` file even if it is not an earlier report.
+    #[arg(long)]
+    pub force: bool,
     /// Open it in the browser afterwards (`xdg-open`).
     #[arg(long)]
     pub open: bool,

@@ -15,7 +15,7 @@ use crate::repl::input::{Piped, Source, Terminal};
 use crate::repl::{GradingQueue, Session};
 use crate::session::{Engine, Plan, PlannedQuestion};
 use crate::transcript::{SessionSettings, Store, Transcript, new_id, render};
-use crate::ui::{self, Tone};
+use crate::ui::{self, Tone, sanitize};
 
 /// Default seconds per question by difficulty.
 pub fn default_budget(d: Difficulty) -> u64 {
@@ -288,7 +288,11 @@ fn run_session(
         source,
     };
     let transcript = session.run()?;
-    let md = store.save_beside(&transcript.id, "md", &render::markdown(&transcript))?;
+    let md = store.save_beside(
+        &transcript.id,
+        "md",
+        &render::markdown(&sanitize::strings(&transcript, sanitize::document)),
+    )?;
     let p = &ctx.printer;
     if transcript.items.is_empty() {
         p.err("no answers recorded: nothing to report");
@@ -342,7 +346,11 @@ pub fn resume(args: ResumeArgs, ctx: &Context) -> Result<()> {
     if transcript.is_finished() || start_at >= questions.len() {
         transcript.finished_at.get_or_insert_with(chrono::Utc::now);
         store.save(&transcript)?;
-        let md = store.save_beside(&transcript.id, "md", &render::markdown(&transcript))?;
+        let md = store.save_beside(
+            &transcript.id,
+            "md",
+            &render::markdown(&sanitize::strings(&transcript, sanitize::document)),
+        )?;
         ctx.printer.out(render::report(&transcript, &ctx.printer));
         ctx.printer.err(format!("session {} is complete; saved `{}`", transcript.id, md.display()));
         return Ok(());

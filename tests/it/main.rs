@@ -13,4 +13,5 @@ mod loop_repl;
 mod prepare;
 mod pty;
 mod review;
+mod shown;
 mod util;
