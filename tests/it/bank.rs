@@ -322,3 +322,106 @@ fn list_json_gives_every_entry_its_key_points_and_misconceptions() {
         assert!(q["key_points"].is_array() && q["misconceptions"].is_array(), "{}", q["id"]);
     }
 }
+
+/// A person reviews an entry: merges another entry's question into it, files it under a topic of
+/// their choosing, writes its answer key in their own layout. Re-importing the sources keeps it
+/// byte for byte, never re-creates the questions it covers, and keeps the merged id resolving.
+#[test]
+fn import_over_a_bank_keeps_a_reviewed_hand_merged_entry_byte_identical() {
+    let ws = Workspace::new();
+    let dir = ws.path().join("bank");
+    let mut args = vec!["bank", "import", "--out", dir.to_str().unwrap()];
+    let srcs = sources();
+    args.extend(srcs.iter().map(String::as_str));
+    ok(&ws.run(&args, ""));
+    let bank = viva::bank::store::load_dir(&dir).unwrap();
+    let plain: Vec<&viva::bank::Question> =
+        bank.questions.iter().filter(|q| q.topic == "concurrency" && q.variants.is_empty()).collect();
+    let (keeper, merged) = (plain[0], plain[1]);
+    let reviewed = format!(
+        r#"[[question]]
+# Reviewed by hand: {merged_id} merged into this entry; filed under design on purpose.
+id = "design/hand-merged"
+difficulty = "hard"
+difficulty_origin = "estimated"
+question = {question:?}
+source = "{source}"
+answer = """
+A reference written by the reviewer."""
+key_points = [
+  "The first claim an interviewer checks is stated here.",
+  {{ text = "The second claim has other accepted wordings.", alternatives = ["said another way"] }},
+]
+misconceptions = ["A wrong claim candidates voice about this question."]
+reviewed = true
+former_ids = ["{merged_id}", "{keeper_id}"]
+
+[[question.variants]]
+question = {merged_question:?}
+source = "{merged_source}""#,
+        merged_id = merged.id,
+        keeper_id = keeper.id,
+        question = keeper.question,
+        source = keeper.source,
+        merged_question = merged.question,
+        merged_source = merged.source,
+    );
+    // Take both entries out of concurrency.toml and add the reviewed one to design.toml.
+    let concurrency = std::fs::read_to_string(dir.join("concurrency.toml")).unwrap();
+    let mut text = concurrency.clone();
+    for (id, entry) in viva::bank::store::entry_texts(&concurrency) {
+        if id == keeper.id || id == merged.id {
+            text = text.replace(&format!("{entry}\n\n"), "").replace(&format!("\n\n{entry}"), "");
+        }
+    }
+    std::fs::write(dir.join("concurrency.toml"), text).unwrap();
+    let design = std::fs::read_to_string(dir.join("design.toml")).unwrap();
+    std::fs::write(dir.join("design.toml"), format!("{}\n\n{reviewed}\n", design.trim_end())).unwrap();
+    let edited = toml_files(&dir);
+    assert!(viva::bank::store::load_dir(&dir).is_ok(), "the edited bank loads");
+
+    let (_, stderr) = ok(&ws.run(&args, ""));
+    assert!(stderr.contains("(1 reviewed, kept as they are)"), "{stderr}");
+    let design = std::fs::read_to_string(dir.join("design.toml")).unwrap();
+    assert!(design.contains(&format!("\n\n{reviewed}\n")), "the reviewed entry changed:\n{design}");
+    let after = viva::bank::store::load_dir(&dir).unwrap();
+    for id in [&keeper.id, &merged.id] {
+        assert_eq!(after.get(id).map(|q| q.id.as_str()), Some("design/hand-merged"), "{id}");
+    }
+    let asked_at = |source: &viva::bank::Source| {
+        after.questions.iter().filter(|q| &q.source == source || q.variants.iter().any(|v| &v.source == source)).count()
+    };
+    assert_eq!(asked_at(&keeper.source), 1, "the keeper's question is not re-created");
+    assert_eq!(asked_at(&merged.source), 1, "the merged question is not re-created");
+    // Nothing else moved: the files are the edited ones, and a second import is a fixpoint.
+    for ((name, a), (_, b)) in toml_files(&dir).iter().zip(&edited) {
+        if a != b {
+            let line = a.lines().zip(b.lines()).position(|(x, y)| x != y).unwrap_or(0);
+            panic!(
+                "re-import changed {name} at line {}: {:?} vs {:?}",
+                line + 1,
+                a.lines().nth(line),
+                b.lines().nth(line)
+            );
+        }
+    }
+    ok(&ws.run(&args, ""));
+    assert!(toml_files(&dir) == edited);
+}
+
+#[test]
+fn import_refuses_to_write_over_a_bank_that_does_not_load() {
+    let ws = Workspace::new();
+    let dir = ws.path().join("bank");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("typing.toml"), "topic = \"typing\"\n\n[[question]]\nid = \"typing/x\"\nreviewed = true\n")
+        .unwrap();
+    let srcs = sources();
+    let mut args = vec!["bank", "import", "--out", dir.to_str().unwrap()];
+    args.extend(srcs.iter().map(String::as_str));
+    let out = ws.run(&args, "");
+    assert!(!out.status.success());
+    let err = text_of(&out);
+    assert!(err.contains("does not load") && err.contains("typing.toml:3"), "{err}");
+    assert_eq!(toml_files(&dir).len(), 1, "nothing written");
+}
