@@ -88,7 +88,7 @@ fn main() {
                 parsed: import::parse(&import::read_document(p).unwrap()),
             })
             .collect();
-        let questions = assemble::assemble(&docs, &Default::default());
+        let questions = assemble::assemble(&docs, &[]);
         store::render(&questions)
     });
     row(
@@ -106,8 +106,8 @@ fn main() {
             .zip(&texts)
             .map(|(p, t)| Document { file: p.display().to_string(), parsed: import::parse(t) })
             .collect();
-        let assemble = time(11, || assemble::assemble(&docs, &Default::default()).len());
-        let qs = assemble::assemble(&docs, &Default::default());
+        let assemble = time(11, || assemble::assemble(&docs, &[]).len());
+        let qs = assemble::assemble(&docs, &[]);
         let render = time(11, || store::render(&qs).len());
         let raw: Vec<&str> = docs.iter().flat_map(|d| d.parsed.questions.iter().map(|q| q.question.as_str())).collect();
         let group = time(11, || viva::bank::dedupe::group(&raw).len());

@@ -24,6 +24,9 @@ pub enum Error {
     Usage { message: String, hint: Option<String> },
     #[error("{context}: {source}")]
     Io { context: String, source: std::io::Error },
+    /// Output that could not be produced (a bug, reported rather than printed as nothing).
+    #[error("cannot render {what}: {message}")]
+    Render { what: &'static str, message: String },
 }
 
 impl Error {
@@ -39,7 +42,7 @@ impl Error {
             Error::Usage { hint, .. } => hint.clone(),
             Error::Config(_) => Some("`viva config path` shows the file; `viva config show` what was resolved".into()),
             Error::Prompt(_) => Some("fix the prompt override, or remove it to use the built-in prompts".into()),
-            Error::Import(_) | Error::Io { .. } | Error::Llm(_) => None,
+            Error::Import(_) | Error::Io { .. } | Error::Llm(_) | Error::Render { .. } => None,
         }
     }
 }

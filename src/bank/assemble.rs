@@ -1,7 +1,16 @@
 //! From parsed documents to bank entries: group near-duplicates, choose each group's best
-//! reference answer, classify, estimate difficulty, distil key points and assign stable ids.
+//! reference answer, classify, estimate difficulty, distil key points and assign stable ids —
+//! around what a person already wrote.
 //!
-//! Pure and deterministic: the same documents always give the same questions in the same order.
+//! Re-import over an existing bank: every reviewed entry is kept as it is (id, topic, answer
+//! key, variants), and the source questions it covers — its `source` and its variants', or the
+//! same wording in the same file — are not imported again. Unreviewed entries are rebuilt and keep
+//! their ids (matched by source, then by question text); one whose topic changed gets a new id
+//! and keeps the old one in `former_ids`. Existing entries keep their order; new ones are placed
+//! by source.
+//!
+//! Pure and deterministic: the same documents and bank always give the same questions in the
+//! same order.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -14,16 +23,56 @@ pub struct Document {
     pub parsed: ParsedDocument,
 }
 
-/// Builds bank entries from documents. `keep_ids` maps a source (`file:line`) or a normalised
-/// question text to an id already in use, so ids survive re-import and small edits.
-pub fn assemble(docs: &[Document], keep_ids: &HashMap<String, String>) -> Vec<Question> {
-    let raws: Vec<(&str, &RawQuestion)> =
-        docs.iter().flat_map(|d| d.parsed.questions.iter().map(move |q| (d.file.as_str(), q))).collect();
+/// The source questions a set of reviewed entries covers: by `file:line`, and by file and
+/// normalised wording (so a source whose lines moved is still recognised).
+struct Covered {
+    sources: HashSet<String>,
+    wordings: HashSet<(String, String)>,
+}
+
+impl Covered {
+    fn of<'a>(reviewed: impl Iterator<Item = &'a Question>) -> Covered {
+        let mut c = Covered { sources: HashSet::new(), wordings: HashSet::new() };
+        for q in reviewed {
+            let asked =
+                std::iter::once((&q.source, &q.question)).chain(q.variants.iter().map(|v| (&v.source, &v.question)));
+            for (source, question) in asked {
+                c.sources.insert(source.to_string());
+                c.wordings.insert((source.file.clone(), normalise(question)));
+            }
+        }
+        c
+    }
+
+    fn covers(&self, file: &str, raw: &RawQuestion) -> bool {
+        self.sources.contains(&format!("{file}:{}", raw.line))
+            || self.wordings.contains(&(file.to_string(), normalise(&raw.question)))
+    }
+}
+
+/// Builds bank entries from documents over the `existing` bank (empty for a first import; in
+/// its files' order).
+pub fn assemble(docs: &[Document], existing: &[Question]) -> Vec<Question> {
+    let reviewed: Vec<&Question> = existing.iter().filter(|q| q.reviewed).collect();
+    let covered = Covered::of(reviewed.iter().copied());
+    let raws: Vec<(&str, &RawQuestion)> = docs
+        .iter()
+        .flat_map(|d| d.parsed.questions.iter().map(move |q| (d.file.as_str(), q)))
+        .filter(|(file, q)| !covered.covers(file, q))
+        .collect();
     let texts: Vec<&str> = raws.iter().map(|(_, q)| q.question.as_str()).collect();
     let groups = dedupe::group(&texts);
 
-    let mut questions = Vec::with_capacity(groups.len());
-    let mut used: HashSet<String> = HashSet::new();
+    // Ids an unreviewed entry had, by its source and by its wording.
+    let mut keep_ids: HashMap<String, &Question> = HashMap::new();
+    for q in existing.iter().filter(|q| !q.reviewed) {
+        keep_ids.insert(q.source.to_string(), q);
+        keep_ids.entry(normalise(&q.question)).or_insert(q);
+    }
+    let mut used: HashSet<String> =
+        reviewed.iter().flat_map(|q| std::iter::once(q.id.clone()).chain(q.former_ids.iter().cloned())).collect();
+
+    let mut questions: Vec<Question> = reviewed.iter().map(|q| (*q).clone()).collect();
     for group in groups {
         let Some(best) = group.iter().copied().max_by_key(|&i| (answer_quality(raws[i].1), std::cmp::Reverse(i)))
         else {
@@ -57,14 +106,23 @@ pub fn assemble(docs: &[Document], keep_ids: &HashMap<String, String>) -> Vec<Qu
             })
             .collect();
         variants.sort_by(|a, b| a.source.cmp(&b.source));
-        let kept = std::iter::once(source.to_string())
+        let earlier = std::iter::once(source.to_string())
             .chain(variants.iter().map(|v| v.source.to_string()))
             .chain(std::iter::once(normalise(&raw.question)))
-            .find_map(|k| {
-                keep_ids.get(&k).filter(|id| id.starts_with(&format!("{topic}/")) && !used.contains(*id)).cloned()
-            });
-        let id = kept.unwrap_or_else(|| unique_id(topic, &raw.question, &used));
+            .find_map(|k| keep_ids.get(&k).copied().filter(|q| !used.contains(&q.id)));
+        let (id, former_ids) = match earlier {
+            Some(e) if e.id.starts_with(&format!("{topic}/")) => (e.id.clone(), e.former_ids.clone()),
+            Some(e) => {
+                // Classified under another topic now: a new id, the old one still resolves.
+                used.insert(e.id.clone());
+                let mut former = e.former_ids.clone();
+                former.push(e.id.clone());
+                (unique_id(topic, &raw.question, &used), former)
+            }
+            None => (unique_id(topic, &raw.question, &used), Vec::new()),
+        };
         used.insert(id.clone());
+        used.extend(former_ids.iter().cloned());
         questions.push(Question {
             id,
             topic: topic.to_string(),
@@ -77,14 +135,33 @@ pub fn assemble(docs: &[Document], keep_ids: &HashMap<String, String>) -> Vec<Qu
             key_points,
             misconceptions: Vec::new(),
             reviewed: false,
-            former_ids: Vec::new(),
+            former_ids,
             section: raw.section.clone(),
             source,
             variants,
         });
     }
-    questions.sort_by(|a, b| a.source.cmp(&b.source));
-    questions
+    order(questions, existing)
+}
+
+/// Entries of the existing bank first, in its order; each new entry before the first existing
+/// entry of its topic with a later source (after the topic's last one otherwise).
+fn order(questions: Vec<Question>, existing: &[Question]) -> Vec<Question> {
+    let rank: HashMap<&str, usize> = existing.iter().enumerate().map(|(i, q)| (q.id.as_str(), i)).collect();
+    let (mut out, mut new): (Vec<Question>, Vec<Question>) =
+        questions.into_iter().partition(|q| rank.contains_key(q.id.as_str()));
+    out.sort_by_key(|q| rank[q.id.as_str()]);
+    new.sort_by(|a, b| a.source.cmp(&b.source));
+    for q in new {
+        let same_topic = |o: &Question| o.topic == q.topic;
+        let at = out
+            .iter()
+            .position(|o| same_topic(o) && o.source > q.source)
+            .or_else(|| out.iter().rposition(same_topic).map(|i| i + 1))
+            .unwrap_or(out.len());
+        out.insert(at, q);
+    }
+    out
 }
 
 /// How good a reference answer is, to pick a group's best: substance first, capped so a
@@ -171,13 +248,57 @@ mod tests {
                 raw("List vs tuple difference?", None, 9),
             ],
         )];
-        let first = assemble(&docs, &HashMap::new());
+        let mut first = assemble(&docs, &[]);
         let ids: Vec<&str> = first.iter().map(|q| q.id.as_str()).collect();
         assert!(ids.iter().all(|id| id.contains('/')), "{ids:?}");
-        let mut keep = HashMap::new();
-        keep.insert("a.md:3".to_string(), format!("{}/my-own-id", first[0].topic));
-        let again = assemble(&docs, &keep);
+        first[0].id = format!("{}/my-own-id", first[0].topic);
+        let again = assemble(&docs, &first);
         assert_eq!(again[0].id, format!("{}/my-own-id", first[0].topic));
+        assert_eq!(assemble(&docs, &again), again, "a fixpoint");
+    }
+
+    #[test]
+    fn reviewed_entries_stay_as_they_are_and_their_questions_are_not_imported_again() {
+        let docs = [doc(
+            "a.md",
+            vec![
+                raw("What is a closure?", Some("A function capturing variables from its enclosing scope."), 3),
+                raw("What is a decorator?", Some("A callable that wraps a function to extend it."), 7),
+                raw("What is a generator?", Some("A function that yields values lazily, one at a time."), 20),
+            ],
+        )];
+        let first = assemble(&docs, &[]);
+        // A person merges the generator question into the closure entry, files it under another
+        // topic than the classifier's, and writes its key.
+        let mut reviewed = first[0].clone();
+        reviewed.id = "typing/closures-by-hand".into();
+        reviewed.topic = "typing".into();
+        reviewed.key_points = vec![Claim::new("A closure keeps the variables of its enclosing scope alive.")];
+        reviewed.misconceptions = vec![Claim::new("A closure copies the variables' values when it is defined.")];
+        reviewed.reviewed = true;
+        assert_eq!(first.len(), 3);
+        reviewed.former_ids = vec![first[2].id.clone()];
+        reviewed
+            .variants
+            .push(Variant { question: "Generators?".into(), source: Source { file: "a.md".into(), line: 20 } });
+        let bank = vec![reviewed.clone(), first[1].clone()];
+        let again = assemble(&docs, &bank);
+        assert_eq!(again[0], reviewed);
+        assert_eq!(again.len(), 2, "the merged question is not re-created: {again:#?}");
+        assert_eq!(again[1], first[1], "the unreviewed entry keeps its id");
+    }
+
+    #[test]
+    fn an_entry_moved_to_another_topic_keeps_its_old_id_as_a_former_one() {
+        let docs = [doc("a.md", vec![raw("What is a closure?", Some("A function capturing variables."), 3)])];
+        let mut bank = assemble(&docs, &[]);
+        let new_topic_id = bank[0].id.clone();
+        bank[0].id = "fastapi/closure".into();
+        bank[0].topic = "fastapi".into();
+        let again = assemble(&docs, &bank);
+        assert_eq!(again[0].id, new_topic_id);
+        assert_eq!(again[0].former_ids, ["fastapi/closure"]);
+        assert_eq!(assemble(&docs, &again), again, "a fixpoint");
     }
 
     #[test]

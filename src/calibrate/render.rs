@@ -39,7 +39,10 @@ pub fn report(s: &Summary, p: &Printer) -> Vec<String> {
         row(name, &split.agreement);
     }
     if s.failed > 0 {
-        out.push(p.paint(Tone::Warn, &format!("{} answer(s) could not be graded (left out; see below)", s.failed)));
+        out.push(p.paint(
+            Tone::Warn,
+            &format!("{} could not be graded (left out; see below)", crate::ui::plural(s.failed, "answer")),
+        ));
     }
     out.push(String::new());
     groups(&mut out, "By label", &s.by_label, p);

@@ -26,18 +26,47 @@ pub struct Cli {
     #[arg(long, global = true, env = "VIVA_TRANSCRIPTS", value_name = "DIR")]
     pub transcripts: Option<PathBuf>,
 
-    /// Model for the LLM grader (default: `VIVA_MODEL`, the config file, `gpt-4o-mini`).
-    #[arg(long, global = true, value_name = "NAME")]
-    pub model: Option<String>,
-
-    /// Base URL of the OpenAI-compatible endpoint (default: `OPENAI_BASE_URL`,
-    /// `OPENAI_API_BASE`, the config file, `https://api.openai.com/v1`).
-    #[arg(long, global = true, value_name = "URL")]
-    pub base_url: Option<String>,
-
     /// When to use colour.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+}
+
+impl Cli {
+    /// `--model` and `--base-url`, given only to the subcommands that grade or check the grader.
+    pub fn llm_args(&self) -> LlmArgs {
+        match &self.command {
+            Command::Interview(a) => a.llm.clone(),
+            Command::Practice(a) => a.session.llm.clone(),
+            Command::Resume(a) => a.llm.clone(),
+            Command::Regrade(a) => a.llm.clone(),
+            Command::Calibrate(a) => a.llm.clone(),
+            Command::Doctor(a) => a.llm.clone(),
+            Command::Config(ConfigCommand::Show(a)) => a.llm.clone(),
+            _ => LlmArgs::default(),
+        }
+    }
+}
+
+/// The LLM endpoint, for the subcommands that grade (and `doctor`, `config show`).
+#[derive(Debug, Args, Clone, Default)]
+pub struct LlmArgs {
+    /// Model for the LLM grader (default: `VIVA_MODEL`, the config file, `gpt-4o-mini`).
+    #[arg(long, value_name = "NAME")]
+    pub model: Option<String>,
+    /// Base URL of the OpenAI-compatible endpoint (default: `OPENAI_BASE_URL`,
+    /// `OPENAI_API_BASE`, the config file, `https://api.openai.com/v1`).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+}
+
+/// `--json` plus the LLM endpoint flags (`doctor`, `config show`).
+#[derive(Debug, Args)]
+pub struct JsonLlmArgs {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub llm: LlmArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -84,7 +113,7 @@ pub enum Command {
     Bank(BankCommand),
     /// Check the LLM grader end to end: configuration, endpoint, model, structured-output level,
     /// latency, and three probe answers (strong, empty, injection).
-    Doctor(JsonFlag),
+    Doctor(JsonLlmArgs),
     /// Where the configuration file is and what viva resolved from it (key redacted).
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -95,7 +124,7 @@ pub enum ConfigCommand {
     /// Print the path of the configuration file.
     Path,
     /// Show the resolved settings (flag > environment > file > default); the API key is redacted.
-    Show(JsonFlag),
+    Show(JsonLlmArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -147,6 +176,8 @@ pub struct InterviewArgs {
     /// With `--due`: the daily cap on questions never answered before.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub new_per_day: usize,
+    #[command(flatten)]
+    pub llm: LlmArgs,
     /// Do not rotate topics: draw at random from the matching questions (by default no topic
     /// repeats until every matching topic had a turn).
     #[arg(long)]
@@ -183,8 +214,9 @@ pub struct ReviewFilter {
 pub enum ReviewCommand {
     /// Show one session: each question, answer, score, criteria, key points, time, flags.
     Show {
-        /// Session id (see `viva review`).
+        /// Session id (see `viva review`), a unique prefix of one, or `latest`.
         id: String,
+        /// Print the whole transcript as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -192,13 +224,16 @@ pub enum ReviewCommand {
     Stats {
         #[command(flatten)]
         filter: ReviewFilter,
+        /// Print JSON.
         #[arg(long)]
         json: bool,
     },
     /// Find answers and feedback across all sessions (every word must match).
     Search {
+        /// Words to find (case-insensitive; every one must match).
         #[arg(required = true)]
         query: Vec<String>,
+        /// Print the hits as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -214,19 +249,24 @@ pub enum ExportFormat {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// Session id.
+    /// Session id, a unique prefix of one, or `latest`.
     pub id: String,
+    /// Markdown, HTML (one self-contained page), the transcript's JSON, or CSV (one row per attempt).
     #[arg(long, value_enum, default_value_t = ExportFormat::Md)]
     pub format: ExportFormat,
-    /// Write to this file instead of stdout.
+    /// Write to this file instead of stdout (never into the transcripts folder; an existing
+    /// file only with `--force`).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Replace the `-o` file if it exists.
+    #[arg(long, requires = "output")]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("which").required(true).args(["id", "all", "pending"])))]
 pub struct RegradeArgs {
-    /// Session id.
+    /// Session id, a unique prefix of one, or `latest`.
     pub id: Option<String>,
     /// Every session.
     #[arg(long)]
@@ -240,8 +280,11 @@ pub struct RegradeArgs {
     /// Answers graded at the same time.
     #[arg(long, default_value_t = 4, value_name = "N")]
     pub concurrency: usize,
+    /// Print every change and the drift summary as JSON.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub llm: LlmArgs,
 }
 
 #[derive(Debug, Args)]
@@ -261,6 +304,8 @@ pub struct CalibrateArgs {
     /// Print the summary and every item as JSON.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub llm: LlmArgs,
 }
 
 #[derive(Debug, Args)]
@@ -268,15 +313,20 @@ pub struct DueArgs {
     /// Show at most this many upcoming questions as well.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub upcoming: usize,
+    /// Print the due and upcoming questions with their memory state as JSON.
     #[arg(long)]
     pub json: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Where to write it.
+    /// Where to write it (never into the transcripts folder; an existing file only if it is an
+    /// earlier viva report, or with `--force`).
     #[arg(long, short = 'o', default_value = "viva-report.html", value_name = "FILE")]
     pub output: PathBuf,
+    /// Replace the `-o` file even if it is not an earlier report.
+    #[arg(long)]
+    pub force: bool,
     /// Open it in the browser afterwards (`xdg-open`).
     #[arg(long)]
     pub open: bool,
@@ -298,8 +348,10 @@ pub struct PracticeArgs {
 
 #[derive(Debug, Args)]
 pub struct ResumeArgs {
-    /// Session id (default: the latest unfinished session).
+    /// Session id, a unique prefix of one, or `latest` (default: the latest unfinished session).
     pub id: Option<String>,
+    #[command(flatten)]
+    pub llm: LlmArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -336,10 +388,13 @@ pub struct ImportArgs {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
+    /// Only questions of this topic (repeatable; see `viva bank stats` for the topics).
     #[arg(long = "topic", short = 't', value_name = "TOPIC")]
     pub topics: Vec<String>,
+    /// Only questions of this difficulty: easy, medium or hard.
     #[arg(long, short = 'd', value_name = "LEVEL")]
     pub difficulty: Option<String>,
+    /// Print every entry as JSON, answer key included.
     #[arg(long)]
     pub json: bool,
 }
@@ -348,6 +403,7 @@ pub struct ListArgs {
 pub struct ShowArgs {
     /// Question id, e.g. `concurrency/gil-global-interpreter-lock`.
     pub id: String,
+    /// Print the entry as JSON.
     #[arg(long)]
     pub json: bool,
 }
@@ -360,6 +416,7 @@ pub struct SearchArgs {
     /// At most this many results.
     #[arg(long, default_value_t = 10)]
     pub limit: usize,
+    /// Print the results as JSON.
     #[arg(long)]
     pub json: bool,
 }
@@ -382,4 +439,51 @@ pub struct JsonFlag {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every argument of every subcommand, as `viva bank list --topic`, that has no help text.
+    fn undocumented(cmd: &clap::Command, path: &str, out: &mut Vec<String>) {
+        for arg in cmd.get_arguments() {
+            let builtin = matches!(arg.get_id().as_str(), "help" | "version");
+            if !builtin && arg.get_help().is_none() {
+                out.push(format!("{path} {}", arg.get_long().map_or(arg.get_id().to_string(), |l| format!("--{l}"))));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            undocumented(sub, &format!("{path} {}", sub.get_name()), out);
+        }
+    }
+
+    #[test]
+    fn every_argument_of_every_subcommand_has_help_text() {
+        let mut missing = Vec::new();
+        undocumented(&super::Cli::command(), "viva", &mut missing);
+        assert!(missing.is_empty(), "no help text: {missing:#?}");
+    }
+
+    #[test]
+    fn only_the_subcommands_that_grade_take_the_endpoint_flags() {
+        fn with_model(cmd: &clap::Command, path: &str, out: &mut Vec<String>) {
+            if cmd.get_arguments().any(|a| a.get_id() == "model")
+                && cmd.get_arguments().any(|a| a.get_id() == "base_url")
+            {
+                out.push(path.trim().to_string());
+            }
+            for sub in cmd.get_subcommands() {
+                with_model(sub, &format!("{path} {}", sub.get_name()), out);
+            }
+        }
+        let mut found = Vec::new();
+        with_model(&super::Cli::command(), "", &mut found);
+        assert_eq!(found, ["interview", "practice", "resume", "regrade", "calibrate", "doctor", "config show"]);
+        let parsed = <super::Cli as clap::Parser>::try_parse_from(["viva", "review", "--model", "m"]);
+        assert!(parsed.is_err(), "review does not grade");
+        let cli = <super::Cli as clap::Parser>::try_parse_from(["viva", "practice", "--model", "m", "--base-url", "u"])
+            .unwrap();
+        assert_eq!((cli.llm_args().model.as_deref(), cli.llm_args().base_url.as_deref()), (Some("m"), Some("u")));
+    }
 }

@@ -12,7 +12,7 @@ use crate::bank::{Difficulty, Question, search};
 use crate::cli::{BankCommand, ImportArgs, ListArgs, SearchArgs, ShowArgs, ValidateArgs};
 use crate::config::Context;
 use crate::error::{Error, Result};
-use crate::ui::{Printer, Tone};
+use crate::ui::{Printer, Tone, plural};
 
 pub fn run(cmd: BankCommand, ctx: &Context) -> Result<()> {
     match cmd {
@@ -49,7 +49,7 @@ pub fn parse_documents(files: &[std::path::PathBuf]) -> Result<Vec<(String, Pars
         Ok(docs)
     } else {
         Err(Error::usage(
-            format!("cannot import {} document(s):\n  {}", failures.len(), failures.join("\n  ")),
+            format!("cannot import {}:\n  {}", crate::ui::plural(failures.len(), "document"), failures.join("\n  ")),
             "viva reads Markdown or text with questions as headings (`### 1. …`), `Q:`/`A:` pairs, numbered lists or `<details>` blocks; nothing was written",
         ))
     }
@@ -74,10 +74,10 @@ fn import_cmd(args: ImportArgs, ctx: &Context) -> Result<()> {
         p.json(&json!({ "documents": documents }));
         return Ok(());
     }
-    let keep = existing_ids(&args.out);
+    let (existing, kept) = existing_bank(&args.out)?;
     let documents: Vec<Document> = docs.into_iter().map(|(file, parsed)| Document { file, parsed }).collect();
-    let questions = assemble::assemble(&documents, &keep);
-    let files = store::render(&questions);
+    let questions = assemble::assemble(&documents, &existing);
+    let files = store::render_keeping(&questions, &kept);
     if !args.dry_run {
         write_bank(&args.out, &files)?;
     }
@@ -88,16 +88,16 @@ fn import_cmd(args: ImportArgs, ctx: &Context) -> Result<()> {
             .map(|d| json!({"path": d.file, "shape": d.parsed.shape, "questions": d.parsed.questions.len(), "skipped": d.parsed.skipped}))
             .collect();
         let written: Vec<_> = files.iter().map(|(name, _)| args.out.join(name).display().to_string()).collect();
-        p.json(&json!({"documents": report, "raw_questions": raw, "questions": questions.len(), "written": if args.dry_run { vec![] } else { written }}));
+        p.json(&json!({"documents": report, "raw_questions": raw, "questions": questions.len(), "reviewed_kept": kept.len(), "written": if args.dry_run { vec![] } else { written }}));
         return Ok(());
     }
     for d in &documents {
         p.err(format!(
-            "{}  {}  {} questions, {} blocks skipped",
+            "{}  {}  {}, {} skipped",
             p.paint_err(Tone::Bold, &d.file),
             d.parsed.shape.as_str(),
-            d.parsed.questions.len(),
-            d.parsed.skipped.len()
+            plural(d.parsed.questions.len(), "question"),
+            plural(d.parsed.skipped.len(), "block")
         ));
         for s in &d.parsed.skipped {
             p.err(format!("    {}", p.paint_err(Tone::Dim, &format!("line {}: skipped: {}", s.line, s.reason))));
@@ -105,27 +105,42 @@ fn import_cmd(args: ImportArgs, ctx: &Context) -> Result<()> {
     }
     let verb = if args.dry_run { "would write" } else { "wrote" };
     p.err(format!(
-        "{raw} questions in {} documents -> {} bank entries after grouping duplicates; {verb} {} topic files to `{}`",
+        "{raw} questions in {} documents -> {} bank entries after grouping duplicates ({} reviewed, kept as they are); {verb} {} topic files to `{}`",
         documents.len(),
         questions.len(),
+        kept.len(),
         files.len(),
         args.out.display()
     ));
     Ok(())
 }
 
-/// Ids already in the bank at `dir`, keyed by source and by normalised question text, so a
-/// re-import keeps them.
-fn existing_ids(dir: &Path) -> HashMap<String, String> {
-    let Ok(bank) = store::load_dir(dir) else {
-        return HashMap::new();
-    };
-    let mut keep = HashMap::new();
-    for q in bank.questions {
-        keep.insert(q.source.to_string(), q.id.clone());
-        keep.insert(assemble::normalise(&q.question), q.id.clone());
+/// The bank already at `dir` (none when there is no such directory), and the text of each of
+/// its reviewed entries by id, to write back untouched. A bank that does not load stops the
+/// import: writing over it could lose what a person wrote.
+fn existing_bank(dir: &Path) -> Result<(Vec<Question>, HashMap<String, String>)> {
+    if !dir.exists() {
+        return Ok((Vec::new(), HashMap::new()));
     }
-    keep
+    let files = store::read_dir(dir)?;
+    let questions = store::parse_files(files.iter().map(|(n, t)| (n.clone(), t.as_str()))).map_err(|problems| {
+        Error::usage(
+            format!(
+                "`{}` holds a bank that does not load; importing over it could lose reviewed entries:\n{}",
+                dir.display(),
+                problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n")
+            ),
+            format!("fix the lines named above (`viva bank validate {}` re-checks), or import into another directory with `--out`", dir.display()),
+        )
+    })?;
+    let reviewed: std::collections::HashSet<&str> =
+        questions.iter().filter(|q| q.reviewed).map(|q| q.id.as_str()).collect();
+    let kept = files
+        .iter()
+        .flat_map(|(_, text)| store::entry_texts(text))
+        .filter(|(id, _)| reviewed.contains(id.as_str()))
+        .collect();
+    Ok((questions, kept))
 }
 
 const GENERATED: &str = "# viva question bank:";
@@ -193,7 +208,7 @@ fn list(args: ListArgs, ctx: &Context) -> Result<()> {
             q.question
         ));
     }
-    p.err(format!("{} questions from {}", qs.len(), bank.origin_label()));
+    p.err(format!("{} from {}", plural(qs.len(), "question"), bank.origin_label()));
     Ok(())
 }
 

@@ -58,7 +58,10 @@ pub fn run(args: CalibrateArgs, ctx: &Context) -> Result<()> {
         Ok(())
     } else {
         Err(Error::usage(
-            format!("{} line(s) of {name} could not be used (reported above); the rest were graded", bad.len()),
+            format!(
+                "{} of {name} could not be used (reported above); the rest were graded",
+                crate::ui::plural(bad.len(), "line")
+            ),
             "fix those lines and run again",
         ))
     }

@@ -30,18 +30,18 @@ pub fn run(json_out: bool, ctx: &Context) -> Result<()> {
     checks.push(("prompts".into(), true, format!("prompt {} · rubric {}", prompts.prompt_hash, prompts.rubric_hash)));
     let client = Client::new(settings.clone())?;
     let started = std::time::Instant::now();
-    let models = client.models();
-    let listed = !models.is_empty();
+    let listed = client.list_models();
+    let models = listed.clone().unwrap_or_default();
     checks.push((
         "endpoint".into(),
-        listed,
-        if listed {
-            format!("reached in {} ms; serves {}", started.elapsed().as_millis(), models.join(", "))
-        } else {
-            "GET /models answered nothing usable".into()
+        listed.is_ok(),
+        match &listed {
+            Ok(m) if m.is_empty() => format!("reached in {} ms; lists no models", started.elapsed().as_millis()),
+            Ok(m) => format!("reached in {} ms; serves {}", started.elapsed().as_millis(), m.join(", ")),
+            Err(why) => why.clone(),
         },
     ));
-    if listed {
+    if !models.is_empty() {
         let known = models.contains(&settings.model);
         checks.push((
             "model".into(),
@@ -73,7 +73,18 @@ pub fn run(json_out: bool, ctx: &Context) -> Result<()> {
         _ => format!("{:?}: {}", g.status, g.reason.clone().unwrap_or_default()),
     };
     let (strong, empty, injection) = (&probes[0].1, &probes[1].1, &probes[2].1);
-    checks.push(("structured output".into(), strong.status == GradeStatus::Graded, format!("level {level}")));
+    checks.push((
+        "structured output".into(),
+        strong.status == GradeStatus::Graded,
+        if strong.status == GradeStatus::Graded {
+            format!("level {level}")
+        } else {
+            format!(
+                "no usable grade at level {level}: {}",
+                strong.reason.as_deref().unwrap_or("the grader gave no reason")
+            )
+        },
+    ));
     checks.push((
         "strong answer".into(),
         strong.score.is_some_and(|s| s >= 5.0),

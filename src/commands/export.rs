@@ -2,21 +2,24 @@
 
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::config::Context;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::transcript::{Store, Transcript, html, render};
+use crate::ui::sanitize;
 
 pub fn run(args: ExportArgs, ctx: &Context) -> Result<()> {
-    let t = Store::new(&ctx.settings.transcripts).load(&args.id)?;
+    let store = Store::new(&ctx.settings.transcripts);
+    let t = store.load(&store.resolve(&args.id)?)?;
+    // Markdown and CSV carry the text as it is, so it is neutralised first: no terminal
+    // escapes, no live HTML. HTML escapes as it renders; JSON is data.
     let text = match args.format {
-        ExportFormat::Md => render::markdown(&t),
+        ExportFormat::Md => render::markdown(&sanitize::strings(&t, sanitize::document)),
         ExportFormat::Html => html::page(&t),
         ExportFormat::Json => serde_json::to_string_pretty(&t).unwrap_or_default(),
-        ExportFormat::Csv => csv(&t),
+        ExportFormat::Csv => csv(&sanitize::strings(&t, sanitize::document)),
     };
     match args.output {
         Some(path) => {
-            crate::transcript::store::write_atomic(&path, text.as_bytes())
-                .map_err(|source| Error::Io { context: format!("cannot write `{}`", path.display()), source })?;
+            super::write_output(&path, text.as_bytes(), args.force, &ctx.settings.transcripts, |_| false)?;
             ctx.printer.err(format!("wrote `{}`", path.display()));
         }
         None => ctx.printer.out(text.trim_end()),

@@ -15,7 +15,7 @@ use crate::repl::input::{Piped, Source, Terminal};
 use crate::repl::{GradingQueue, Session};
 use crate::session::{Engine, Plan, PlannedQuestion};
 use crate::transcript::{SessionSettings, Store, Transcript, new_id, render};
-use crate::ui::{self, Tone};
+use crate::ui::{self, Tone, sanitize};
 
 /// Default seconds per question by difficulty.
 pub fn default_budget(d: Difficulty) -> u64 {
@@ -108,7 +108,11 @@ fn start(args: InterviewArgs, practice: Option<Vec<String>>, ctx: &Context) -> R
         ));
     }
     if drawn.len() < args.count {
-        ctx.printer.warn(&format!("only {} questions match; the {mode} will have {}", drawn.len(), drawn.len()));
+        ctx.printer.warn(&format!(
+            "only {} match; the {mode} will have {}",
+            ui::plural(drawn.len(), "question"),
+            drawn.len()
+        ));
     }
     let per_question: Option<Vec<u64>> = (!no_timer)
         .then(|| drawn.iter().map(|q| args.per_question.unwrap_or_else(|| default_budget(q.difficulty))).collect());
@@ -137,8 +141,9 @@ fn start(args: InterviewArgs, practice: Option<Vec<String>>, ctx: &Context) -> R
     let plan: Vec<String> = drawn.iter().map(|q| q.id.clone()).collect();
     let questions: Vec<Question> = drawn.into_iter().cloned().collect();
     let store = Store::new(&ctx.settings.transcripts);
-    let transcript = Transcript::new(new_id(chrono::Utc::now()), mode, settings, plan);
-    store.save(&transcript)?;
+    let mut transcript = Transcript::new(new_id(chrono::Utc::now()), mode, settings, plan);
+    store.create(&mut transcript)?;
+    let _running = store.claim(&transcript.id)?;
     let p = &ctx.printer;
     p.err(p.paint_err(
         Tone::Dim,
@@ -283,7 +288,11 @@ fn run_session(
         source,
     };
     let transcript = session.run()?;
-    let md = store.save_beside(&transcript.id, "md", &render::markdown(&transcript))?;
+    let md = store.save_beside(
+        &transcript.id,
+        "md",
+        &render::markdown(&sanitize::strings(&transcript, sanitize::document)),
+    )?;
     let p = &ctx.printer;
     if transcript.items.is_empty() {
         p.err("no answers recorded: nothing to report");
@@ -307,10 +316,13 @@ fn run_session(
 
 pub fn resume(args: ResumeArgs, ctx: &Context) -> Result<()> {
     let store = Store::new(&ctx.settings.transcripts);
-    let mut transcript = match &args.id {
-        Some(id) => store.load(id)?,
-        None => store.latest_unfinished()?,
+    let id = match &args.id {
+        Some(arg) => store.resolve(arg)?,
+        None => store.latest_unfinished()?.id,
     };
+    // One process runs a session at a time; its saves merge with grades others add meanwhile.
+    let _running = store.claim(&id)?;
+    let mut transcript = store.open(&id)?;
     let bank = ctx.settings.load_bank()?;
     let kind = if transcript.settings.grader == "llm" { GraderKind::Llm } else { GraderKind::Offline };
     let grader = make_grader(kind, &bank.questions, ctx)?;
@@ -334,7 +346,11 @@ pub fn resume(args: ResumeArgs, ctx: &Context) -> Result<()> {
     if transcript.is_finished() || start_at >= questions.len() {
         transcript.finished_at.get_or_insert_with(chrono::Utc::now);
         store.save(&transcript)?;
-        let md = store.save_beside(&transcript.id, "md", &render::markdown(&transcript))?;
+        let md = store.save_beside(
+            &transcript.id,
+            "md",
+            &render::markdown(&sanitize::strings(&transcript, sanitize::document)),
+        )?;
         ctx.printer.out(render::report(&transcript, &ctx.printer));
         ctx.printer.err(format!("session {} is complete; saved `{}`", transcript.id, md.display()));
         return Ok(());

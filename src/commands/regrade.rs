@@ -1,18 +1,30 @@
 //! `viva regrade ID | --all | --pending`: grades saved answers again with bounded concurrency.
-//! Nothing is overwritten: the previous grade moves to the item's `history`. Each new grade is
-//! saved as it arrives, and a run's progress is kept in `<transcripts>/.regrade-<key>.json`, so
-//! an interrupted run loses nothing and the same command continues where it stopped.
+//!
+//! Nothing is overwritten: a new grade becomes current and the previous one moves to the
+//! item's `history`; an attempt that fails goes to `history` and the current grade stays, so a
+//! fault never hides a score. Grades are merged into each transcript as it is on disk when
+//! they arrive, under its write lock ([`Store::update`]), never by saving the copy read at the
+//! start: an interview may be adding answers meanwhile, another regrade adding grades.
+//!
+//! A run's progress is kept in `<transcripts>/.regrade-<key>.json`, owned by one run at a time
+//! (a second identical run beside it keeps its own), so an interrupted run loses nothing and
+//! the same command continues where it stopped. The run stops at the first request the
+//! endpoint refuses (a bad key, an unknown model), and exits non-zero when any answer could
+//! not be graded.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
+use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use crate::cli::{GraderKind, RegradeArgs};
 use crate::config::Context;
 use crate::error::{Error, Result};
-use crate::grader::{self, GradeStatus, Grader};
-use crate::transcript::{Store, Transcript};
+use crate::grader::{self, Grade, GradeStatus, Grader};
+use crate::transcript::{Store, Transcript, lock};
 use crate::ui::{self, Tone};
 
 /// Score bands used to call a change significant.
@@ -25,19 +37,75 @@ fn band(score: Option<f64>) -> &'static str {
     }
 }
 
+/// One answer to grade, and how to find it again in the file (by index, checked by question
+/// and start time).
 struct Job {
-    transcript: usize,
+    session: String,
     item: usize,
+    question_id: String,
+    started_at: DateTime<Utc>,
     grader: Arc<dyn Grader>,
     question: crate::bank::Question,
     answer: String,
 }
 
+/// The answers a run (or the run it continues) has graded: `session#index`.
+struct Progress {
+    path: PathBuf,
+    done: BTreeSet<String>,
+    /// Held while this run owns `path`.
+    owner: Option<lock::Claim>,
+}
+
+impl Progress {
+    /// The progress file of `key`, continued when no other run owns it; a private one otherwise.
+    fn claim(dir: &Path, key: &str, ctx: &Context) -> Result<Progress> {
+        let key = key.replace(['/', ' ', '\\'], "_");
+        std::fs::create_dir_all(dir)
+            .map_err(|source| Error::Io { context: format!("cannot create `{}`", dir.display()), source })?;
+        let lock_path = dir.join(format!(".regrade-{key}.lock"));
+        let owner = lock::claim(&lock_path)
+            .map_err(|source| Error::Io { context: format!("cannot lock `{}`", lock_path.display()), source })?;
+        if owner.is_none() {
+            ctx.printer.warn("the same `viva regrade` is running beside this one; this run grades every answer itself");
+            let path = dir.join(format!(".regrade-{key}.{}.json", std::process::id()));
+            return Ok(Progress { path, done: BTreeSet::new(), owner: None });
+        }
+        let path = dir.join(format!(".regrade-{key}.json"));
+        let done = match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+                ctx.printer.warn(&format!("ignoring the unreadable progress file `{}` ({e})", path.display()));
+                BTreeSet::new()
+            }),
+            Err(_) => BTreeSet::new(),
+        };
+        Ok(Progress { path, done, owner })
+    }
+
+    fn save(&self) {
+        if let Ok(json) = serde_json::to_vec(&self.done) {
+            let _ = crate::transcript::store::write_atomic(&self.path, &json);
+        }
+    }
+}
+
+impl Drop for Progress {
+    /// A private progress file cannot be continued by anyone: it goes with its run.
+    fn drop(&mut self) {
+        if self.owner.is_none() {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
 pub fn run(args: RegradeArgs, ctx: &Context) -> Result<()> {
     let store = Store::new(&ctx.settings.transcripts);
-    let mut transcripts: Vec<Transcript> = match &args.id {
-        Some(id) => vec![store.load(id)?],
-        None => super::review::load_all(ctx),
+    let (transcripts, which): (Vec<Transcript>, String) = match &args.id {
+        Some(arg) => {
+            let id = store.resolve(arg)?;
+            (vec![store.load(&id)?], id)
+        }
+        None => (super::review::load_all(ctx), if args.all { "all" } else { "pending" }.to_string()),
     };
     let bank = ctx.settings.load_bank()?;
     let kind_of = |t: &Transcript| match args.grader {
@@ -48,22 +116,20 @@ pub fn run(args: RegradeArgs, ctx: &Context) -> Result<()> {
     // One grader per kind, shared by the workers.
     let mut graders: HashMap<&'static str, Arc<dyn Grader>> = HashMap::new();
     let key = format!(
-        "{}-{}-{}",
-        args.id.as_deref().unwrap_or(if args.all { "all" } else { "pending" }),
+        "{which}-{}-{}",
         args.grader.map_or("own", |g| if g == GraderKind::Llm { "llm" } else { "offline" }),
         ctx.settings.llm_flags.model.as_deref().unwrap_or("default")
     );
-    let progress_file = ctx.settings.transcripts.join(format!(".regrade-{}.json", key.replace(['/', ' '], "_")));
-    let mut done: BTreeSet<String> =
-        std::fs::read(&progress_file).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
+    let mut progress = Progress::claim(&ctx.settings.transcripts, &key, ctx)?;
     let mut jobs = Vec::new();
     let mut missing = 0;
-    for (ti, t) in transcripts.iter().enumerate() {
+    for t in &transcripts {
         let kind = kind_of(t);
         let name = if kind == GraderKind::Llm { "llm" } else { "offline" };
         for (ii, item) in t.items.iter().enumerate() {
             let wanted = if args.pending { item.grade.status != GradeStatus::Graded } else { true };
-            if !wanted || done.contains(&format!("{}#{ii}", t.id)) || (item.skipped && item.answer.is_empty()) {
+            if !wanted || progress.done.contains(&format!("{}#{ii}", t.id)) || (item.skipped && item.answer.is_empty())
+            {
                 continue;
             }
             let Some(q) = bank.get(&item.question_id) else {
@@ -78,71 +144,172 @@ pub fn run(args: RegradeArgs, ctx: &Context) -> Result<()> {
                     g
                 }
             };
-            jobs.push(Job { transcript: ti, item: ii, grader, question: q.clone(), answer: item.answer.clone() });
+            jobs.push(Job {
+                session: t.id.clone(),
+                item: ii,
+                question_id: item.question_id.clone(),
+                started_at: item.started_at,
+                grader,
+                question: q.clone(),
+                answer: item.answer.clone(),
+            });
         }
     }
+    drop(transcripts);
     if missing > 0 {
-        ctx.printer.warn(&format!("{missing} answer(s) skipped: their questions are not in {}", bank.origin_label()));
+        ctx.printer.warn(&format!(
+            "{} skipped: their questions are not in {}",
+            ui::plural(missing, "answer"),
+            bank.origin_label()
+        ));
     }
     let total = jobs.len();
     let bar = ctx.printer.progress("regrading", total);
     let mut diffs = Vec::new();
-    // Apply whatever has arrived, then save each touched transcript once: at hundreds of grades
+    let (mut failed, mut not_tried, mut gone) = (0, 0, 0);
+    let mut refused: Option<String> = None;
+    let stop = AtomicBool::new(false);
+    // Apply whatever has arrived, then write each touched transcript once: at hundreds of grades
     // a second, one fsync per grade would be the bottleneck.
     grader::pool::run(
         jobs,
         args.concurrency,
-        |j: &Job| (j.transcript, j.item, j.grader.grade(&j.question, &j.answer)),
+        |j: &Job| -> (Spot, Option<Grade>) {
+            let spot = Spot {
+                session: j.session.clone(),
+                item: j.item,
+                question_id: j.question_id.clone(),
+                started_at: j.started_at,
+            };
+            if stop.load(Ordering::SeqCst) {
+                return (spot, None);
+            }
+            let grade = j.grader.grade(&j.question, &j.answer);
+            if grade.flags.iter().any(|f| f == grader::REFUSED) {
+                stop.store(true, Ordering::SeqCst);
+            }
+            (spot, Some(grade))
+        },
         |batch| -> Result<()> {
-            let mut touched = BTreeSet::new();
-            for (_, (ti, ii, grade)) in batch {
-                let t = &mut transcripts[ti];
-                let item = &mut t.items[ii];
-                let before = item.grade.score;
-                let old = std::mem::replace(&mut item.grade, grade);
-                item.history.push(old);
-                let after = item.grade.score;
-                diffs.push(json!({
-                    "session": t.id, "index": ii, "question_id": item.question_id,
-                    "before": before, "after": after, "band_before": band(before), "band_after": band(after),
-                    "status": item.grade.status, "reason": item.grade.reason,
-                }));
-                done.insert(format!("{}#{ii}", t.id));
-                touched.insert(ti);
+            let mut by_session: BTreeMap<String, Vec<(Spot, Grade)>> = BTreeMap::new();
+            for (_, (spot, grade)) in batch {
                 bar.inc(1);
+                match grade {
+                    Some(grade) => by_session.entry(spot.session.clone()).or_default().push((spot, grade)),
+                    None => not_tried += 1,
+                }
             }
-            for ti in touched {
-                store.save(&transcripts[ti])?;
+            for (session, grades) in by_session {
+                let applied = store.update(&session, |t| {
+                    let mut applied = Vec::new();
+                    for (spot, grade) in grades {
+                        let item = t
+                            .items
+                            .get_mut(spot.item)
+                            .filter(|i| i.question_id == spot.question_id && i.started_at == spot.started_at);
+                        let Some(item) = item else {
+                            applied.push(Applied::Gone);
+                            continue;
+                        };
+                        let before = item.grade.score;
+                        let (attempt, reason) = (grade.status, grade.reason.clone());
+                        let refused_now = grade.flags.iter().any(|f| f == grader::REFUSED);
+                        let failed_now = matches!(attempt, GradeStatus::Pending | GradeStatus::Failed);
+                        item.record_grade(grade);
+                        let after = item.grade.score;
+                        applied.push(Applied::Done {
+                            diff: json!({
+                                "session": session, "index": spot.item, "question_id": item.question_id,
+                                "before": before, "after": after, "band_before": band(before), "band_after": band(after),
+                                "status": item.grade.status, "attempt": attempt, "failed": failed_now,
+                                "reason": reason,
+                            }),
+                            ok: !failed_now,
+                            refused: refused_now.then(|| reason.unwrap_or_default()),
+                            key: format!("{session}#{}", spot.item),
+                        });
+                    }
+                    applied
+                })?;
+                for a in applied {
+                    match a {
+                        Applied::Gone => gone += 1,
+                        Applied::Done { diff, ok, refused: r, key } => {
+                            diffs.push(diff);
+                            if ok {
+                                progress.done.insert(key);
+                            } else {
+                                failed += 1;
+                            }
+                            if refused.is_none() {
+                                refused = r;
+                            }
+                        }
+                    }
+                }
             }
-            if let Ok(json) = serde_json::to_vec(&done) {
-                let _ = crate::transcript::store::write_atomic(&progress_file, &json);
-            }
+            progress.save();
             Ok(())
         },
     )?;
     bar.finish_and_clear();
-    let _ = std::fs::remove_file(&progress_file);
     report(&diffs, args.json, ctx);
-    if total == 0 {
-        return if args.pending {
-            Ok(())
-        } else {
-            Err(Error::usage("nothing to regrade", "`viva review` lists the sessions and their answers"))
-        };
+    if gone > 0 {
+        ctx.printer
+            .warn(&format!("{gone} answer(s) changed in their file while being graded; their grades were not applied"));
+    }
+    if let Some(reason) = refused {
+        return Err(Error::usage(
+            format!("stopped: {reason}; {not_tried} answer(s) were not tried and every grade before is kept"),
+            "fix the configuration (`viva config show`), then run the same command again: it continues where it stopped",
+        ));
+    }
+    if failed + gone > 0 {
+        return Err(Error::usage(
+            format!("{} of {total} answer(s) could not be graded; their earlier grades are kept", failed + gone),
+            "run the same command again later: it continues with those only",
+        ));
+    }
+    let _ = std::fs::remove_file(&progress.path);
+    if total == 0 && !args.pending {
+        return Err(Error::usage("nothing to regrade", "`viva review` lists the sessions and their answers"));
     }
     Ok(())
 }
 
+/// Where a job's answer is: session, index, and what the item must still be.
+struct Spot {
+    session: String,
+    item: usize,
+    question_id: String,
+    started_at: DateTime<Utc>,
+}
+
+/// What applying one grade did.
+enum Applied {
+    /// The answer is no longer where it was (the file changed under us).
+    Gone,
+    Done {
+        diff: serde_json::Value,
+        ok: bool,
+        refused: Option<String>,
+        key: String,
+    },
+}
+
 /// Per-item changes and the drift summary.
 fn report(diffs: &[serde_json::Value], json_out: bool, ctx: &Context) {
-    let changes: Vec<f64> = diffs.iter().filter_map(|d| Some(d["after"].as_f64()? - d["before"].as_f64()?)).collect();
-    let band_changes = diffs.iter().filter(|d| d["band_before"] != d["band_after"]).count();
+    let graded = || diffs.iter().filter(|d| d["failed"] != true);
+    let changes: Vec<f64> = graded().filter_map(|d| Some(d["after"].as_f64()? - d["before"].as_f64()?)).collect();
+    let band_changes = graded().filter(|d| d["band_before"] != d["band_after"]).count();
     let mean_abs =
         if changes.is_empty() { 0.0 } else { changes.iter().map(|c| c.abs()).sum::<f64>() / changes.len() as f64 };
     let mean = if changes.is_empty() { 0.0 } else { changes.iter().sum::<f64>() / changes.len() as f64 };
     let pending = diffs.iter().filter(|d| d["status"] != "graded").count();
+    let failed = diffs.iter().filter(|d| d["failed"] == true).count();
     let summary = json!({
-        "regraded": diffs.len(), "compared": changes.len(), "mean_abs_change": (mean_abs * 100.0).round() / 100.0,
+        "regraded": diffs.len() - failed, "failed": failed, "compared": changes.len(),
+        "mean_abs_change": (mean_abs * 100.0).round() / 100.0,
         "mean_change": (mean * 100.0).round() / 100.0, "band_changes": band_changes, "still_pending": pending,
     });
     let p = &ctx.printer;
@@ -152,6 +319,17 @@ fn report(diffs: &[serde_json::Value], json_out: bool, ctx: &Context) {
     }
     let show = |v: &serde_json::Value| v.as_f64().map_or("pending".to_string(), ui::score);
     for d in diffs {
+        if d["failed"] == true {
+            p.out(format!(
+                "{} #{} {}  {} kept: {}",
+                d["session"].as_str().unwrap_or(""),
+                d["index"].as_u64().unwrap_or(0) + 1,
+                d["question_id"].as_str().unwrap_or(""),
+                show(&d["before"]),
+                p.paint(Tone::Warn, &format!("not graded ({})", d["reason"].as_str().unwrap_or("no reason given"))),
+            ));
+            continue;
+        }
         let delta = match (d["before"].as_f64(), d["after"].as_f64()) {
             (Some(b), Some(a)) => format!(" ({:+.1})", a - b),
             _ => String::new(),
@@ -174,8 +352,9 @@ fn report(diffs: &[serde_json::Value], json_out: bool, ctx: &Context) {
         ));
     }
     p.out(format!(
-        "drift: {} regraded, mean |change| {:.2}, mean change {:+.2}, {} changed band, {} still pending",
-        diffs.len(),
+        "drift: {} regraded, {} failed, mean |change| {:.2}, mean change {:+.2}, {} changed band, {} still pending",
+        diffs.len() - failed,
+        failed,
         mean_abs,
         mean,
         band_changes,

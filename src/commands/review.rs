@@ -9,7 +9,7 @@ use crate::config::Context;
 use crate::error::{Error, Result};
 use crate::review::{self, Filter};
 use crate::transcript::{Store, Transcript, render};
-use crate::ui::{self, Tone};
+use crate::ui::{self, Tone, sanitize};
 
 pub fn run(args: ReviewArgs, ctx: &Context) -> Result<()> {
     match args.command {
@@ -60,6 +60,11 @@ fn filter(f: &ReviewFilter) -> Result<Filter> {
     Ok(Filter { topic, since, grader: f.grader.clone() })
 }
 
+/// Text from a transcript, safe to print (terminal escapes shown escaped).
+fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    sanitize::terminal(text)
+}
+
 fn list(f: &ReviewFilter, json_out: bool, ctx: &Context) -> Result<()> {
     let f = filter(f)?;
     let mut rows: Vec<review::Summary> = load_all(ctx).iter().filter(|t| f.keep(t)).map(review::summary).collect();
@@ -82,18 +87,21 @@ fn list(f: &ReviewFilter, json_out: bool, ctx: &Context) -> Result<()> {
     ));
     for r in &rows {
         let score = r.score.map_or("-".to_string(), ui::score);
-        let state = if r.finished { String::new() } else { " (unfinished)".into() };
+        // A session ended before its first answer has no "0/3" to show, only that.
+        let (q, state) = match (r.finished, r.answered) {
+            (false, _) => (format!("{:>2}/{:<2}", r.answered, r.questions), " (unfinished)"),
+            (true, 0) => (format!("{:>2} {:<2}", "-", ""), "(quit before answering)"),
+            (true, _) => (format!("{:>2}/{:<2}", r.answered, r.questions), ""),
+        };
         p.out(format!(
-            "{:<21} {:<16} {:<9} {:>2}/{:<2} {:>7} {:>8}  {:<7} {}{}",
+            "{:<21} {:<16} {:<9} {q} {:>7} {:>8}  {:<7} {}{}",
             r.id,
             r.started_at.format("%Y-%m-%d %H:%M"),
-            r.mode,
-            r.answered,
-            r.questions,
+            shown(&r.mode),
             score,
             ui::duration(r.seconds),
-            r.grader,
-            r.topics.join(", "),
+            shown(&r.grader),
+            shown(&r.topics.join(", ")),
             state
         ));
     }
@@ -101,11 +109,12 @@ fn list(f: &ReviewFilter, json_out: bool, ctx: &Context) -> Result<()> {
 }
 
 fn show(id: &str, json_out: bool, ctx: &Context) -> Result<()> {
-    let t = Store::new(&ctx.settings.transcripts).load(id)?;
+    let store = Store::new(&ctx.settings.transcripts);
+    let t = store.load(&store.resolve(id)?)?;
     if json_out {
         ctx.printer.json(&t);
     } else {
-        super::page(&ctx.printer, &render::markdown(&t));
+        super::page(&ctx.printer, &render::markdown(&sanitize::strings(&t, sanitize::terminal)));
     }
     Ok(())
 }
@@ -125,24 +134,26 @@ fn stats(f: &ReviewFilter, json_out: bool, ctx: &Context) -> Result<()> {
     }
     let scores: Vec<f64> = st.trend.iter().map(|(_, s)| *s).collect();
     p.out(format!(
-        "{} sessions · {} answers · mean {}",
-        st.sessions,
-        st.answers,
+        "{} · {} · mean {}",
+        ui::plural(st.sessions, "session"),
+        ui::plural(st.answers, "answer"),
         st.mean.map_or("-".to_string(), ui::score)
     ));
     if !scores.is_empty() {
         p.out(format!("trend    {}  (oldest → newest)", p.paint(Tone::Accent, &review::sparkline(&scores))));
     }
     p.out(format!("overtime {:.0}% of answers ran out of time", st.overtime_rate * 100.0));
-    p.out(format!("graders  {}", st.graders.iter().map(|(g, n)| format!("{g} {n}")).collect::<Vec<_>>().join(", ")));
+    p.out(format!(
+        "graders  {}",
+        st.graders.iter().map(|(g, n)| format!("{} {n}", shown(g))).collect::<Vec<_>>().join(", ")
+    ));
     p.out(p.paint(Tone::Bold, "\nBy topic (weakest first)"));
     for t in &st.by_topic {
-        let plural = if t.answers == 1 { "" } else { "s" };
-        p.out(format!("  {:<16} {:>7}  {} answer{plural}", t.topic, ui::score(t.mean), t.answers));
+        p.out(format!("  {:<16} {:>7}  {}", shown(&t.topic), ui::score(t.mean), ui::plural(t.answers, "answer")));
     }
     p.out(p.paint(Tone::Bold, "\nWeakest questions"));
     for q in &st.weakest {
-        p.out(format!("  {:>7}  {} ({}×)", ui::score(q.mean), q.question_id, q.attempts));
+        p.out(format!("  {:>7}  {} ({}×)", ui::score(q.mean), shown(&q.question_id), q.attempts));
     }
     Ok(())
 }
@@ -155,8 +166,13 @@ fn search(query: &str, json_out: bool, ctx: &Context) -> Result<()> {
         return Ok(());
     }
     for h in &hits {
-        p.out(format!("{}  {}  {}", p.paint(Tone::Accent, &h.session), h.question_id, p.paint(Tone::Dim, &h.field)));
-        p.out(format!("    {}", h.excerpt));
+        p.out(format!(
+            "{}  {}  {}",
+            p.paint(Tone::Accent, &h.session),
+            shown(&h.question_id),
+            p.paint(Tone::Dim, &shown(&h.field))
+        ));
+        p.out(format!("    {}", shown(&h.excerpt)));
     }
     if hits.is_empty() {
         p.err("no answers or feedback match");
@@ -170,9 +186,15 @@ pub fn report(args: ReportArgs, ctx: &Context) -> Result<()> {
     let ts: Vec<Transcript> = load_all(ctx).into_iter().filter(|t| f.keep(t)).collect();
     let st = review::stats(&ts);
     let html = review::report::html(&ts, &st, &ctx.settings.transcripts);
-    crate::transcript::store::write_atomic(&args.output, html.as_bytes())
-        .map_err(|source| Error::Io { context: format!("cannot write `{}`", args.output.display()), source })?;
-    ctx.printer.err(format!("wrote `{}` ({} sessions, {} answers)", args.output.display(), st.sessions, st.answers));
+    // The report this command wrote last time may be replaced without `--force`.
+    let earlier_report = |head: &[u8]| String::from_utf8_lossy(head).contains("<title>viva progress report</title>");
+    super::write_output(&args.output, html.as_bytes(), args.force, &ctx.settings.transcripts, earlier_report)?;
+    ctx.printer.err(format!(
+        "wrote `{}` ({}, {})",
+        args.output.display(),
+        ui::plural(st.sessions, "session"),
+        ui::plural(st.answers, "answer")
+    ));
     if args.open {
         let _ = std::process::Command::new("xdg-open").arg(&args.output).spawn();
     }
@@ -196,19 +218,9 @@ pub fn due(args: DueArgs, ctx: &Context) -> Result<()> {
         p.err("nothing to review yet: answers you give in `viva interview` are scheduled here");
         return Ok(());
     }
-    p.out(p.paint(Tone::Bold, &format!("Due now: {}", due.len())));
-    for m in &due {
-        p.out(format!(
-            "  {}  due {} · {} reviews, {} lapses",
-            m.question_id,
-            m.due.format("%Y-%m-%d"),
-            m.reviews,
-            m.lapses
-        ));
-    }
-    p.out(p.paint(Tone::Bold, "Coming up"));
-    for m in &upcoming {
-        p.out(format!("  {}  {} (in {} days)", m.question_id, m.due.format("%Y-%m-%d"), (m.due - now).num_days()));
+    for (n, line) in review::memory::render_due(&due, &upcoming, now).into_iter().enumerate() {
+        let heading = n == 0 || line == "Coming up";
+        p.out(if heading { p.paint(Tone::Bold, &line) } else { line });
     }
     if !due.is_empty() {
         p.err("practise them with `viva interview --due`");

@@ -42,7 +42,8 @@ impl Settings {
         });
         let config_path = file::path();
         let file = file::load(&config_path)?;
-        let llm_flags = file::LlmFlags { base_url: cli.base_url.clone(), model: cli.model.clone() };
+        let llm = cli.llm_args();
+        let llm_flags = file::LlmFlags { base_url: llm.base_url, model: llm.model };
         Ok(Settings { config_path, file, llm_flags, bank_dir, transcripts })
     }
 

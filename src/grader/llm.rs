@@ -462,7 +462,14 @@ impl LlmGrader {
                 progress.as_mut().map(|p| &mut **p as &mut dyn FnMut(client::StreamEvent<'_>)),
             ) {
                 Ok(r) => r,
-                Err(e) => return self.pending(e.to_string(), String::new()),
+                Err(e) => {
+                    let refused = matches!(e, CallError::Auth { .. } | CallError::UnknownModel { .. });
+                    let mut g = self.pending(e.to_string(), String::new());
+                    if refused {
+                        g.flags.push(super::REFUSED.into());
+                    }
+                    return g;
+                }
             };
             let cut_off = reply.finish_reason.as_deref() == Some("length");
             match reply::validate(&reply.content, &self.prompts.criteria, &question.point_texts(), answer) {

@@ -25,6 +25,10 @@ use serde::{Deserialize, Serialize};
 use crate::bank::Question;
 pub use verdict::{MisconceptionFound, PointStatus, PointVerdict};
 
+/// The flag of a pending grade whose request the endpoint refused outright (401/403, an
+/// unknown model): every further request would fail alike until the configuration changes.
+pub const REFUSED: &str = "endpoint-refused";
+
 /// Whether a grade is final.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

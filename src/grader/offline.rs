@@ -207,7 +207,8 @@ impl Grader for OfflineGrader {
     }
 }
 
-/// The key points to grade against; without any, the reference's first sentences.
+/// The key points to grade against; without any, the reference's first checkable sentences
+/// (never a line of its code, a comment or a heading: [`crate::bank::keycheck`]).
 fn points_of(question: &Question) -> Vec<String> {
     if !question.key_points.is_empty() {
         return question.point_texts();
@@ -218,7 +219,7 @@ fn points_of(question: &Question) -> Vec<String> {
         .map(|a| {
             checks::sentences(a)
                 .into_iter()
-                .filter(|s| words::content(s).len() >= 3)
+                .filter(|s| words::content(s).len() >= 3 && crate::bank::keycheck::fault(s).is_none())
                 .take(4)
                 .map(str::to_string)
                 .collect()

@@ -91,6 +91,40 @@ pub fn new_today(transcripts: &[Transcript], now: DateTime<Utc>) -> usize {
     first.values().filter(|d| d.date_naive() == now.date_naive()).count()
 }
 
+/// When `due` comes, from `now`: `within the hour`, `in 5 hours`, `tomorrow`, `in 3 days`.
+pub fn when(due: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let left = due - now;
+    match (left.num_days(), left.num_hours()) {
+        (_, h) if h < 1 => "within the hour".into(),
+        (0, h) => format!("in {}", crate::ui::plural(h as usize, "hour")),
+        (1, _) => "tomorrow".into(),
+        (d, _) => format!("in {}", crate::ui::plural(d as usize, "day")),
+    }
+}
+
+/// `viva due` for the terminal: the questions due now with their record, then the ones coming
+/// up with their date and how far off it is, in aligned columns.
+pub fn render_due(due: &[&Memory], upcoming: &[&Memory], now: DateTime<Utc>) -> Vec<String> {
+    let width = due.iter().chain(upcoming).map(|m| m.question_id.chars().count()).max().unwrap_or(0);
+    let mut out = vec![format!("Due now: {}", due.len())];
+    for m in due {
+        out.push(format!(
+            "  {:<width$}  {}  {}, {}",
+            m.question_id,
+            m.due.format("%Y-%m-%d"),
+            crate::ui::plural(m.reviews.max(0) as usize, "review"),
+            crate::ui::plural(m.lapses.max(0) as usize, "lapse"),
+        ));
+    }
+    if !upcoming.is_empty() {
+        out.push("Coming up".into());
+        for m in upcoming {
+            out.push(format!("  {:<width$}  {}  {}", m.question_id, m.due.format("%Y-%m-%d"), when(m.due, now)));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::{Duration, TimeZone};
@@ -152,5 +186,29 @@ mod tests {
         assert_eq!(rebuild(&h), first);
         assert_eq!(due(&first, day(400)).len(), 1);
         assert!(due(&first, day(5)).is_empty());
+    }
+
+    #[test]
+    fn due_reads_naturally_in_aligned_columns() {
+        let memory = |id: &str, due: DateTime<Utc>, reviews: i32, lapses: i32| Memory {
+            question_id: id.into(),
+            due,
+            stability: 1.0,
+            difficulty: 5.0,
+            reviews,
+            lapses,
+            last_review: day(0),
+            interval_days: 1,
+        };
+        let now = day(10);
+        let due = [memory("concurrency/gil", day(8), 1, 1), memory("django/orm-select-related", day(9), 3, 0)];
+        let upcoming = [
+            memory("typing/protocols", now + Duration::minutes(20), 1, 0),
+            memory("fastapi/depends", now + Duration::hours(5), 2, 0),
+            memory("testing/fixtures", now + Duration::hours(30), 2, 0),
+            memory("asyncio/gather", now + Duration::days(12), 4, 0),
+        ];
+        let lines = render_due(&due.iter().collect::<Vec<_>>(), &upcoming.iter().collect::<Vec<_>>(), now);
+        insta::assert_snapshot!(lines.join("\n"));
     }
 }

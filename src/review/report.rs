@@ -96,7 +96,7 @@ pub fn html(transcripts: &[Transcript], stats: &Stats, transcripts_dir: &Path) -
     let topics: Vec<(String, f64, String)> = stats
         .by_topic
         .iter()
-        .map(|t| (t.topic.clone(), t.mean, format!("{}/10 ({} answers)", t.mean, t.answers)))
+        .map(|t| (t.topic.clone(), t.mean, format!("{}/10 ({})", t.mean, crate::ui::plural(t.answers, "answer"))))
         .collect();
     let recent: Vec<&crate::transcript::Item> =
         transcripts.iter().rev().flat_map(|t| t.items.iter()).take(12).collect();

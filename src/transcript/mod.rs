@@ -4,6 +4,9 @@
 //! fail. Grades are filled in later; a `pending` grade is completed by `viva resume`.
 
 pub mod html;
+pub mod ids;
+pub mod lock;
+mod merge;
 pub mod render;
 pub mod store;
 
@@ -13,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::bank::{Difficulty, Question};
 use crate::grader::Grade;
 
+pub use ids::new_id;
 pub use store::{Store, TranscriptError};
 
 fn is_zero(n: &usize) -> bool {
@@ -60,7 +64,9 @@ pub struct Item {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_rating: Option<String>,
     pub grade: Grade,
-    /// Earlier grades of this answer, oldest first (`viva regrade` never overwrites).
+    /// The other grades of this answer, in the order they were made: grades later ones
+    /// replaced, and attempts that failed and so replaced nothing (`viva regrade` never
+    /// overwrites; see [`Item::record_grade`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<Grade>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -136,6 +142,20 @@ impl Item {
         }
         out
     }
+
+    /// Records a new grade of this answer. A verdict (graded, or ungraded: the grader cannot
+    /// judge it) becomes the current grade and the current one moves to `history`; an attempt
+    /// that did not come to one (pending, failed) goes to `history` only, so a fault never
+    /// hides a score.
+    pub fn record_grade(&mut self, grade: Grade) {
+        use crate::grader::GradeStatus;
+        if matches!(grade.status, GradeStatus::Pending | GradeStatus::Failed) {
+            self.history.push(grade);
+        } else {
+            let old = std::mem::replace(&mut self.grade, grade);
+            self.history.push(old);
+        }
+    }
 }
 
 /// An appeal: the key point the candidate says they covered, and whether the answer bears it out.
@@ -204,13 +224,6 @@ impl Transcript {
     pub fn is_finished(&self) -> bool {
         self.finished_at.is_some()
     }
-}
-
-/// A new session id: sortable by time to the millisecond (`20261123-101500-123a`), unique
-/// enough for one user.
-pub fn new_id(now: DateTime<Utc>) -> String {
-    let nanos = now.timestamp_subsec_nanos();
-    format!("{}-{:03}{:x}", now.format("%Y%m%d-%H%M%S"), nanos / 1_000_000, (nanos / 62_500) % 16)
 }
 
 /// Settings for tests in other modules: untimed, one seed, the given grader.

@@ -76,7 +76,10 @@ pub fn llm_usage(t: &Transcript) -> Option<String> {
     let completion: u64 = calls.iter().filter_map(|p| p.completion_tokens).sum();
     let cost: Option<f64> = calls.iter().map(|p| p.cost_usd).sum();
     let cost = cost.map_or(String::new(), |c| format!(" · ≈ ${c:.4}"));
-    Some(format!("LLM grader: {} calls · {prompt} prompt + {completion} completion tokens{cost}", calls.len()))
+    Some(format!(
+        "LLM grader: {} · {prompt} prompt + {completion} completion tokens{cost}",
+        ui::plural(calls.len(), "call")
+    ))
 }
 
 /// Each key point's verdict (✓ covered, ~ partial, ✗ missed, ⚠ contradicted, with the quote for

@@ -1,5 +1,5 @@
-//! `viva bank …` as a user runs it: import of the real sources, the committed bank equal to a
-//! fresh import, validation with file:line, bad input with clear messages.
+//! `viva bank …` as a user runs it: import of the real sources, re-import over the committed
+//! bank, validation with file:line, bad input with clear messages.
 
 use std::path::{Path, PathBuf};
 
@@ -31,26 +31,44 @@ fn toml_files(dir: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Copies the committed bank's topic files into `dir`.
+fn copy_bank(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    for (name, text) in toml_files(&root().join("question_bank")) {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+}
+
+/// Re-importing the sources over the committed bank keeps every id a transcript may name (as an
+/// entry's id or in its `former_ids`), covers every question of the sources once, and a second
+/// import changes nothing.
 #[test]
-fn the_committed_bank_equals_a_fresh_import() {
+fn reimport_over_the_committed_bank_keeps_every_id_and_is_a_fixpoint() {
     let ws = Workspace::new();
-    let out_dir = ws.path().join("fresh");
+    let out_dir = ws.path().join("bank");
+    copy_bank(&out_dir);
+    let before = viva::bank::store::load_dir(&out_dir).unwrap();
     let mut args = vec!["bank", "import", "--out", out_dir.to_str().unwrap()];
     let srcs = sources();
     args.extend(srcs.iter().map(String::as_str));
     ok(&ws.run(&args, ""));
-    let fresh = toml_files(&out_dir);
-    let committed = toml_files(&root().join("question_bank"));
-    assert_eq!(fresh.iter().map(|f| &f.0).collect::<Vec<_>>(), committed.iter().map(|f| &f.0).collect::<Vec<_>>());
-    for ((name, a), (_, b)) in fresh.iter().zip(&committed) {
-        assert!(
-            a == b,
-            "question_bank/{name} differs from a fresh import: run `viva bank import question_bank/sources/*`"
-        );
+    let after = viva::bank::store::load_dir(&out_dir).unwrap();
+    for q in &before.questions {
+        assert!(after.get(&q.id).is_some(), "`{}` is lost by a re-import", q.id);
     }
-    // Importing again over an existing bank changes nothing (ids kept, byte-identical).
+    // Every raw question of the sources is an entry's source or one of its variants, once.
+    let mut covered: Vec<String> = after
+        .questions
+        .iter()
+        .flat_map(|q| std::iter::once(q.source.to_string()).chain(q.variants.iter().map(|v| v.source.to_string())))
+        .collect();
+    let n = covered.len();
+    covered.sort();
+    covered.dedup();
+    assert_eq!(covered.len(), n, "a source question is in two entries");
+    let written = toml_files(&out_dir);
     ok(&ws.run(&args, ""));
-    assert_eq!(toml_files(&out_dir), fresh);
+    assert!(toml_files(&out_dir) == written, "a second import changed the bank");
 }
 
 #[test]
@@ -303,4 +321,107 @@ fn list_json_gives_every_entry_its_key_points_and_misconceptions() {
     for q in list.as_array().unwrap() {
         assert!(q["key_points"].is_array() && q["misconceptions"].is_array(), "{}", q["id"]);
     }
+}
+
+/// A person reviews an entry: merges another entry's question into it, files it under a topic of
+/// their choosing, writes its answer key in their own layout. Re-importing the sources keeps it
+/// byte for byte, never re-creates the questions it covers, and keeps the merged id resolving.
+#[test]
+fn import_over_a_bank_keeps_a_reviewed_hand_merged_entry_byte_identical() {
+    let ws = Workspace::new();
+    let dir = ws.path().join("bank");
+    let mut args = vec!["bank", "import", "--out", dir.to_str().unwrap()];
+    let srcs = sources();
+    args.extend(srcs.iter().map(String::as_str));
+    ok(&ws.run(&args, ""));
+    let bank = viva::bank::store::load_dir(&dir).unwrap();
+    let plain: Vec<&viva::bank::Question> =
+        bank.questions.iter().filter(|q| q.topic == "concurrency" && q.variants.is_empty()).collect();
+    let (keeper, merged) = (plain[0], plain[1]);
+    let reviewed = format!(
+        r#"[[question]]
+# Reviewed by hand: {merged_id} merged into this entry; filed under design on purpose.
+id = "design/hand-merged"
+difficulty = "hard"
+difficulty_origin = "estimated"
+question = {question:?}
+source = "{source}"
+answer = """
+A reference written by the reviewer."""
+key_points = [
+  "The first claim an interviewer checks is stated here.",
+  {{ text = "The second claim has other accepted wordings.", alternatives = ["said another way"] }},
+]
+misconceptions = ["A wrong claim candidates voice about this question."]
+reviewed = true
+former_ids = ["{merged_id}", "{keeper_id}"]
+
+[[question.variants]]
+question = {merged_question:?}
+source = "{merged_source}""#,
+        merged_id = merged.id,
+        keeper_id = keeper.id,
+        question = keeper.question,
+        source = keeper.source,
+        merged_question = merged.question,
+        merged_source = merged.source,
+    );
+    // Take both entries out of concurrency.toml and add the reviewed one to design.toml.
+    let concurrency = std::fs::read_to_string(dir.join("concurrency.toml")).unwrap();
+    let mut text = concurrency.clone();
+    for (id, entry) in viva::bank::store::entry_texts(&concurrency) {
+        if id == keeper.id || id == merged.id {
+            text = text.replace(&format!("{entry}\n\n"), "").replace(&format!("\n\n{entry}"), "");
+        }
+    }
+    std::fs::write(dir.join("concurrency.toml"), text).unwrap();
+    let design = std::fs::read_to_string(dir.join("design.toml")).unwrap();
+    std::fs::write(dir.join("design.toml"), format!("{}\n\n{reviewed}\n", design.trim_end())).unwrap();
+    let edited = toml_files(&dir);
+    assert!(viva::bank::store::load_dir(&dir).is_ok(), "the edited bank loads");
+
+    let (_, stderr) = ok(&ws.run(&args, ""));
+    assert!(stderr.contains("(1 reviewed, kept as they are)"), "{stderr}");
+    let design = std::fs::read_to_string(dir.join("design.toml")).unwrap();
+    assert!(design.contains(&format!("\n\n{reviewed}\n")), "the reviewed entry changed:\n{design}");
+    let after = viva::bank::store::load_dir(&dir).unwrap();
+    for id in [&keeper.id, &merged.id] {
+        assert_eq!(after.get(id).map(|q| q.id.as_str()), Some("design/hand-merged"), "{id}");
+    }
+    let asked_at = |source: &viva::bank::Source| {
+        after.questions.iter().filter(|q| &q.source == source || q.variants.iter().any(|v| &v.source == source)).count()
+    };
+    assert_eq!(asked_at(&keeper.source), 1, "the keeper's question is not re-created");
+    assert_eq!(asked_at(&merged.source), 1, "the merged question is not re-created");
+    // Nothing else moved: the files are the edited ones, and a second import is a fixpoint.
+    for ((name, a), (_, b)) in toml_files(&dir).iter().zip(&edited) {
+        if a != b {
+            let line = a.lines().zip(b.lines()).position(|(x, y)| x != y).unwrap_or(0);
+            panic!(
+                "re-import changed {name} at line {}: {:?} vs {:?}",
+                line + 1,
+                a.lines().nth(line),
+                b.lines().nth(line)
+            );
+        }
+    }
+    ok(&ws.run(&args, ""));
+    assert!(toml_files(&dir) == edited);
+}
+
+#[test]
+fn import_refuses_to_write_over_a_bank_that_does_not_load() {
+    let ws = Workspace::new();
+    let dir = ws.path().join("bank");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("typing.toml"), "topic = \"typing\"\n\n[[question]]\nid = \"typing/x\"\nreviewed = true\n")
+        .unwrap();
+    let srcs = sources();
+    let mut args = vec!["bank", "import", "--out", dir.to_str().unwrap()];
+    args.extend(srcs.iter().map(String::as_str));
+    let out = ws.run(&args, "");
+    assert!(!out.status.success());
+    let err = text_of(&out);
+    assert!(err.contains("does not load") && err.contains("typing.toml:3"), "{err}");
+    assert_eq!(toml_files(&dir).len(), 1, "nothing written");
 }

@@ -36,7 +36,53 @@ fn doctor_checks_the_endpoint_and_the_probes() {
     cmd.env("OPENAI_BASE_URL", "http://127.0.0.1:9/v1").env("VIVA_RETRIES", "0");
     let out = crate::util::run_cmd(cmd, "");
     assert!(!out.status.success());
-    assert!(crate::util::text(&out.stdout).contains("FAIL endpoint"), "{}", crate::util::text(&out.stdout));
+    let stdout = crate::util::text(&out.stdout);
+    assert!(stdout.contains("FAIL endpoint"), "{stdout}");
+    assert!(stdout.contains("127.0.0.1:9 refused the connection: is the server running?"), "{stdout}");
+}
+
+#[test]
+fn doctor_says_why_models_and_structured_output_failed() {
+    // No model list, and replies that are never a grade, at any structured-output level.
+    let fake = FakeLlm::start(|_, r| {
+        if r.path.ends_with("/models") {
+            status(404, "no such route")
+        } else {
+            ok(completion("I refuse to grade.", "stop"))
+        }
+    });
+    let ws = Workspace::new();
+    let mut cmd = ws.cmd(&["doctor", "--json", "--model", "m1"]);
+    cmd.env("OPENAI_BASE_URL", &fake.url).env("OPENAI_API_KEY", KEY).env("VIVA_RETRIES", "0");
+    let out = crate::util::run_cmd(cmd, "");
+    assert!(!out.status.success());
+    let report: serde_json::Value = serde_json::from_str(&crate::util::text(&out.stdout)).unwrap();
+    let detail = |name: &str| {
+        let check = report["checks"].as_array().unwrap().iter().find(|c| c["check"] == name).unwrap();
+        (check["ok"].as_bool().unwrap(), check["detail"].as_str().unwrap().to_string())
+    };
+    assert_eq!(detail("endpoint"), (false, "GET /models answered 404: no such route".to_string()));
+    let (ok, why) = detail("structured output");
+    assert!(!ok);
+    assert_eq!(
+        why,
+        "no usable grade at level json_schema: the model's reply was invalid twice: no JSON object in the reply"
+    );
+}
+
+#[test]
+fn config_show_prints_the_settings_as_toml_with_unset_ones_left_out() {
+    let ws = Workspace::new();
+    let mut cmd = ws.cmd(&["config", "show"]);
+    for var in [
+        "VIVA_MODEL", "VIVA_PROMPTS", "VIVA_TIMEOUT", "VIVA_RETRIES", "VIVA_TEMPERATURE", "VIVA_MAX_TOKENS",
+        "VIVA_CONTEXT_TOKENS", "VIVA_BUDGET_USD",
+    ] {
+        cmd.env_remove(var);
+    }
+    let (stdout, _) = success(&crate::util::run_cmd(cmd, ""));
+    let shown = stdout.replace(&ws.path().display().to_string(), "[WS]");
+    insta::assert_snapshot!(shown);
 }
 
 #[test]
@@ -118,8 +164,10 @@ fn regrade_pending_completes_what_failed_and_a_rerun_continues() {
     let failing = FakeLlm::start(|_, _| status(500, "down"));
     let mut cmd = ws.cmd(&["regrade", "--pending"]);
     cmd.env("OPENAI_BASE_URL", &failing.url).env("VIVA_RETRIES", "0");
-    let (stdout, _) = success(&crate::util::run_cmd(cmd, ""));
-    assert!(stdout.contains("2 still pending"), "{stdout}");
+    let out = crate::util::run_cmd(cmd, "");
+    assert!(!out.status.success(), "a run with failures exits non-zero");
+    let stdout = crate::util::text(&out.stdout);
+    assert!(stdout.contains("2 failed") && stdout.contains("2 still pending"), "{stdout}");
     let healthy = FakeLlm::start(|_, _| ok(completion(&grading([2, 1, 1, 1], &[]), "stop")));
     let mut cmd = ws.cmd(&["regrade", "--pending"]);
     cmd.env("OPENAI_BASE_URL", &healthy.url);

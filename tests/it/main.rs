@@ -2,6 +2,7 @@
 //! signals), with a temporary workspace each.
 
 mod bank;
+mod beside;
 mod calibrate;
 mod e2e;
 mod fake_llm;
@@ -12,4 +13,5 @@ mod loop_repl;
 mod prepare;
 mod pty;
 mod review;
+mod shown;
 mod util;

@@ -81,14 +81,32 @@ impl Client {
         r
     }
 
-    /// The models the endpoint lists (`GET /models`), empty when it lists none.
+    /// The models the endpoint lists (`GET /models`), empty when it lists none or cannot be asked.
     pub fn models(&self) -> Vec<String> {
-        let Ok(resp) = self.request(reqwest::Method::GET, "/models").send() else { return Vec::new() };
-        let Ok(v) = resp.json::<Value>() else { return Vec::new() };
-        v["data"]
-            .as_array()
-            .map(|a| a.iter().filter_map(|m| m["id"].as_str().map(str::to_string)).collect())
-            .unwrap_or_default()
+        self.list_models().unwrap_or_default()
+    }
+
+    /// The models the endpoint lists (`GET /models`), or why it could not be asked, in words:
+    /// a failed DNS lookup, a refused connection, a timeout, an HTTP status, a body that is not
+    /// a model list.
+    pub fn list_models(&self) -> Result<Vec<String>, String> {
+        let host = self.settings.host();
+        let resp = self.request(reqwest::Method::GET, "/models").send().map_err(|e| {
+            if e.is_timeout() {
+                format!("{host} did not answer within {}", crate::ui::duration(self.settings.timeout.as_secs_f64()))
+            } else {
+                no_answer(&e, &host)
+            }
+        })?;
+        let status = resp.status().as_u16();
+        let text = resp.text().map_err(|e| no_answer(&e, &host))?;
+        if !(200..300).contains(&status) {
+            return Err(format!("GET /models answered {status}: {}", excerpt(&text)));
+        }
+        let v: Value = serde_json::from_str(&text)
+            .map_err(|_| format!("GET /models answered something that is not JSON: {}", excerpt(&text)))?;
+        let list = v["data"].as_array().ok_or_else(|| "GET /models answered JSON without a `data` list".to_string())?;
+        Ok(list.iter().filter_map(|m| m["id"].as_str().map(str::to_string)).collect())
     }
 
     /// Posts a chat-completions request, retrying as the module doc says.
@@ -116,7 +134,7 @@ impl Client {
             let outcome = self.request(reqwest::Method::POST, "/chat/completions").json(body).send();
             let wait = match outcome {
                 Err(e) => {
-                    let message = if e.is_timeout() { "timed out".to_string() } else { root_cause(&e) };
+                    let message = if e.is_timeout() { "timed out".to_string() } else { no_answer(&e, &host) };
                     if last_try {
                         return Err(if attempt == 1 && e.is_connect() {
                             CallError::Unreachable { host, message }
@@ -209,6 +227,31 @@ impl Client {
     }
 }
 
+/// Why a request got no HTTP answer, said plainly: a DNS failure is named as one (reqwest
+/// reports it as a connect error whose cause chain says "dns error" or "failed to lookup
+/// address"), and so is a refused connection; anything else is the innermost cause.
+pub(crate) fn no_answer(e: &dyn std::error::Error, host: &str) -> String {
+    let mut chain = Vec::new();
+    let mut cur: Option<&dyn std::error::Error> = Some(e);
+    while let Some(err) = cur {
+        chain.push(err.to_string().to_lowercase());
+        cur = err.source();
+    }
+    let said = |needles: &[&str]| chain.iter().any(|m| needles.iter().any(|n| m.contains(n)));
+    let root = root_cause(e);
+    let name = host.rsplit_once(':').filter(|(_, port)| port.parse::<u16>().is_ok()).map_or(host, |(name, _)| name);
+    if said(&[
+        "dns error", "failed to lookup address", "name or service not known", "temporary failure in name resolution",
+        "no address associated", "nodename nor servname", "no such host",
+    ]) {
+        format!("DNS lookup of `{name}` failed ({root}): check the host in the base URL, or the network")
+    } else if said(&["connection refused"]) {
+        format!("{host} refused the connection: is the server running? ({root})")
+    } else {
+        root
+    }
+}
+
 fn root_cause(e: &dyn std::error::Error) -> String {
     let mut cur = e;
     while let Some(next) = cur.source() {
@@ -278,4 +321,49 @@ pub fn parse_reply(text: &str) -> Result<(String, Option<String>, Option<Usage>)
         })
     });
     Ok((content, finish_reason, usage))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An error with a cause, as reqwest nests hyper's and the resolver's.
+    #[derive(Debug)]
+    struct Wrapped(&'static str, Option<Box<Wrapped>>);
+
+    impl std::fmt::Display for Wrapped {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Wrapped {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1.as_deref().map(|e| e as _)
+        }
+    }
+
+    fn chain(messages: &[&'static str]) -> Wrapped {
+        messages.iter().rev().fold(None, |inner, m| Some(Wrapped(m, inner.map(Box::new)))).unwrap()
+    }
+
+    #[test]
+    fn a_dns_failure_is_called_one_and_so_is_a_refused_connection() {
+        let dns = chain(&[
+            "error sending request for url (http://llm.example.invalid:8080/v1/models)",
+            "client error (Connect)",
+            "dns error",
+            "failed to lookup address information: Name or service not known",
+        ]);
+        assert_eq!(
+            no_answer(&dns, "llm.example.invalid:8080"),
+            "DNS lookup of `llm.example.invalid` failed (failed to lookup address information: Name or service not known): check the host in the base URL, or the network"
+        );
+        let refused = chain(&["error sending request", "client error (Connect)", "Connection refused (os error 111)"]);
+        assert_eq!(
+            no_answer(&refused, "127.0.0.1:9"),
+            "127.0.0.1:9 refused the connection: is the server running? (Connection refused (os error 111))"
+        );
+        assert_eq!(no_answer(&chain(&["outer", "tls handshake eof"]), "h"), "tls handshake eof");
+    }
 }
