@@ -134,9 +134,9 @@ pub fn run(args: RegradeArgs, ctx: &Context) -> Result<()> {
                 std::iter::once((None, item)).chain(item.followups.iter().enumerate().map(|(f, i)| (Some(f), i)));
             let wanted: Vec<(Option<usize>, &crate::transcript::Item)> = attempts
                 .filter(|(f, i)| {
-                    (!args.pending || i.grade.status != GradeStatus::Graded)
-                        && !progress.done.contains(&job_key(&t.id, ii, *f))
-                        && !(i.skipped && i.answer.is_empty())
+                    let settled = args.pending && i.grade.status == GradeStatus::Graded;
+                    let nothing_said = i.skipped && i.answer.is_empty();
+                    !settled && !nothing_said && !progress.done.contains(&job_key(&t.id, ii, *f))
                 })
                 .collect();
             if wanted.is_empty() {
