@@ -114,7 +114,9 @@ fn show(id: &str, json_out: bool, ctx: &Context) -> Result<()> {
     if json_out {
         ctx.printer.json(&t);
     } else {
-        super::page(&ctx.printer, &render::markdown(&sanitize::strings(&t, sanitize::terminal)));
+        // Rendered for the terminal (`viva export ID` gives the Markdown itself).
+        let md = render::markdown(&sanitize::strings(&t, sanitize::terminal));
+        super::page(&ctx.printer, &crate::ui::markdown::render(&md, ui::width(), &ctx.printer));
     }
     Ok(())
 }

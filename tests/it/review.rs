@@ -39,7 +39,8 @@ fn review_lists_newest_first_with_filters_and_json() {
 fn show_stats_and_search_over_sessions() {
     let (ws, ids) = two_sessions();
     let (shown, _) = ok(&ws.run(&["review", "show", &ids[0]], ""));
-    assert!(shown.contains("> The GIL is a mutex that lets one thread run bytecode."), "{shown}");
+    assert!(shown.contains("│ The GIL is a mutex that lets one thread run bytecode."), "{shown}");
+    assert!(!shown.contains("|---|") && !shown.contains("### "), "rendered, not raw Markdown: {shown}");
     assert!(shown.contains("Flags: skipped"), "{shown}");
     let (stats, _) = ok(&ws.run(&["review", "stats", "--json"], ""));
     let st: serde_json::Value = serde_json::from_str(&stats).unwrap();
@@ -187,7 +188,7 @@ fn snapshots_of_review_list_stats_search_and_export_over_fixtures() {
         ("stats.txt", &["review", "stats"]),
         ("search.txt", &["review", "search", "mutex"]),
         ("export.csv", &["export", "20261113-090000-0001", "--format", "csv"]),
-        ("show.md", &["review", "show", "20261110-090000-0000"]),
+        ("show.txt", &["review", "show", "20261110-090000-0000"]),
     ];
     for (file, args) in cases {
         let (stdout, _) = ok(&ws.run(args, ""));
