@@ -62,6 +62,13 @@ pub fn assemble(docs: &[Document], existing: &[Question]) -> Vec<Question> {
         .collect();
     let texts: Vec<&str> = raws.iter().map(|(_, q)| q.question.as_str()).collect();
     let groups = dedupe::group(&texts);
+    let section_keys: Vec<Option<String>> =
+        raws.iter().map(|(file, q)| q.section.as_ref().map(|s| format!("{file}\u{0}{s}"))).collect();
+    let trusted = classify::trusted_sections(
+        raws.iter()
+            .zip(&section_keys)
+            .filter_map(|((_, q), key)| Some((key.as_deref()?, q.section.as_deref()?, q.question.as_str()))),
+    );
 
     // Ids an unreviewed entry had, by its source and by its wording.
     let mut keep_ids: HashMap<String, &Question> = HashMap::new();
@@ -84,7 +91,10 @@ pub fn assemble(docs: &[Document], existing: &[Question]) -> Vec<Question> {
             .iter()
             .find_map(|&i| if i == best { raw.difficulty } else { None })
             .or_else(|| group.iter().find_map(|&i| raws[i].1.difficulty));
-        let topic = classify::topic_for(&raw.question, raw.answer.as_deref(), raw.section.as_deref());
+        let section =
+            raw.section.as_deref().filter(|_| section_keys[best].as_deref().is_some_and(|k| trusted.contains(k)));
+        let classified = classify::classify(&raw.question, raw.answer.as_deref(), section);
+        let topic = classified.topic;
         let (difficulty, difficulty_origin) = match marked {
             Some(d) => (d, DifficultyOrigin::Marked),
             None => (classify::estimate_difficulty(&raw.question, raw.answer.as_deref()), DifficultyOrigin::Estimated),
@@ -128,6 +138,7 @@ pub fn assemble(docs: &[Document], existing: &[Question]) -> Vec<Question> {
             topic: topic.to_string(),
             difficulty,
             difficulty_origin,
+            topic_confidence: Some(classified.confidence),
             question: raw.question.clone(),
             code: raw.code.clone(),
             answer: raw.answer.clone(),

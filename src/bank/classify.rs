@@ -1,16 +1,27 @@
 //! Topic classification and difficulty estimation for bank entries.
 //!
-//! Topics: weighted keyword scoring. Each topic has cue words (stemmed, see
-//! [`crate::words`]); a cue in the question counts 3, in the section heading 1.5, in the
-//! reference answer 0.25 (capped). The highest score wins; ties go to the topic listed first
-//! in [`super::TOPICS`]; no cue at all means `core-python`. Deliberate choices: the GIL,
-//! threads and the event loop are `concurrency`; ORM query questions inside Django
-//! (`select_related`) are `django`; SQL, indexes and SQLAlchemy are `databases`.
+//! Topics: weighted keyword scoring over what the question asks. Each topic has cue words
+//! (stemmed, see [`crate::words`]); a cue in the question counts 3, in the reference answer 0.25
+//! (at most 2 per topic), in the section heading 0.5 (at most 1 per topic) — the section only
+//! breaks near-ties, so "Explain any() vs all()" under a "FAST API" heading is `core-python`.
+//! Code in the question counts as words even where English would drop them: `any()`, `all()`,
+//! `__new__` (also a `dunder`), `==`. The highest score wins; ties go to the topic listed first
+//! in [`super::TOPICS`]; no cue at all means `core-python` with confidence 0. Deliberate
+//! choices: the GIL, threads and the event loop are `concurrency`; ORM query questions inside
+//! Django (`select_related`) are `django`; SQL, indexes and SQLAlchemy are `databases`.
+//!
+//! The section counts only where it is trusted ([`trusted_sections`]): in a document whose
+//! "FAST API" section also holds questions on dunders, SQL and React, the heading says nothing.
+//!
+//! Confidence: the winner's share of the two best scores, `best / (best + second)`, from 0.5 (a
+//! tie) to 1 (no rival), rounded to two decimals.
 //!
 //! Difficulty (when the source marks none): `hard` for internals-level subjects (metaclasses,
 //! descriptors, MRO, bytecode, GIL internals, event-loop internals, memory allocators) or
 //! design prompts; `easy` for short definitional questions ("What is X?") with short answers;
 //! `medium` otherwise.
+
+use std::collections::{HashMap, HashSet};
 
 use super::Difficulty;
 use crate::words;
@@ -25,7 +36,7 @@ const CUES: &[(&str, &[&str])] = &[
             "iterator", "closure", "lambda", "comprehension", "args", "kwargs", "dunder", "mutable", "immutable",
             "tuple", "dict", "dictionary", "list", "set", "string", "class", "inheritance", "metaclass", "descriptor",
             "property", "dataclass", "enum", "exception", "scope", "legb", "nonlocal", "contextmanager", "with",
-            "yield", "walrus", "slice", "namespace", "function",
+            "yield", "walrus", "slice", "namespace", "function", "encapsulation", "exec", "eval", "dunder",
         ],
     ),
     (
@@ -55,7 +66,9 @@ const CUES: &[(&str, &[&str])] = &[
         "fastapi",
         &[
             "fastapi", "starlette", "pydantic", "depend", "depinject", "uvicorn", "apirouter", "backgroundtask",
-            "openapi", "swagger", "lifespan", "basemodel", "validator",
+            "openapi", "swagger", "lifespan", "basemodel", "validator", "startup", "shutdown", "on_event",
+            "middleware", "staticfiles", "mount", "httpexception", "response_model", "include_router", "jsonresponse",
+            "streamingresponse", "uploadfile", "oauth2passwordbearer", "endpoint", "route",
         ],
     ),
     (
@@ -169,19 +182,98 @@ fn add(scores: &mut [f64], words: &[String], weight: f64, cap: f64) {
     }
 }
 
-/// The topic slug (one of [`super::TOPICS`]) for a question.
-pub fn topic_for(question: &str, answer: Option<&str>, section: Option<&str>) -> &'static str {
-    let mut scores = vec![0.0; CUES.len()];
-    add(&mut scores, &words::content(question), 3.0, f64::MAX);
-    add(&mut scores, &section.map(words::content).unwrap_or_default(), 1.5, f64::MAX);
-    add(&mut scores, &answer.map(words::content).unwrap_or_default(), 0.25, 2.0);
-    let mut best = (CUES[0].0, 0.0);
-    for ((slug, _), score) in CUES.iter().zip(scores) {
-        if score > best.1 {
-            best = (slug, score);
+/// A topic chosen by the classifier, with how sure it is (0–1).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Classified {
+    pub topic: &'static str,
+    pub confidence: f64,
+}
+
+/// The question's words for cue matching: its content words, plus what its code says — a call
+/// such as `any()` names `any` even though "any" is an English function word, a dunder such
+/// as `__new__` names `new` and `dunder`, `==` names `eq`.
+fn question_words(question: &str) -> Vec<String> {
+    let mut out = words::content(question);
+    for token in question.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '(' || c == ')')) {
+        if let Some(name) = token.strip_suffix("()").filter(|n| !n.is_empty() && !n.contains(['(', ')'])) {
+            out.push(words::stem(&name.to_lowercase()));
+        }
+        if let Some(core) = token.strip_prefix("__").and_then(|t| t.strip_suffix("__")).filter(|c| !c.is_empty()) {
+            out.push(words::stem(&core.to_lowercase()));
+            out.push("dunder".to_string());
         }
     }
-    best.0
+    if question.contains("==") {
+        out.push("eq".to_string());
+    }
+    out
+}
+
+/// The topic (one of [`super::TOPICS`]) for a question and the classifier's confidence.
+pub fn classify(question: &str, answer: Option<&str>, section: Option<&str>) -> Classified {
+    let mut scores = vec![0.0; CUES.len()];
+    add(&mut scores, &question_words(question), 3.0, f64::MAX);
+    add(&mut scores, &answer.map(words::content).unwrap_or_default(), 0.25, 2.0);
+    add(&mut scores, &section.map(words::content).unwrap_or_default(), 0.5, 1.0);
+    let mut best = (CUES[0].0, 0.0);
+    let mut second: f64 = 0.0;
+    for ((slug, _), score) in CUES.iter().zip(scores) {
+        if score > best.1 {
+            second = second.max(best.1);
+            best = (slug, score);
+        } else {
+            second = second.max(score);
+        }
+    }
+    let confidence = if best.1 > 0.0 { (best.1 / (best.1 + second) * 100.0).round() / 100.0 } else { 0.0 };
+    Classified { topic: best.0, confidence }
+}
+
+/// The topic the question's own words point to, if they point anywhere.
+fn question_topic(question: &str) -> Option<&'static str> {
+    let mut scores = vec![0.0; CUES.len()];
+    add(&mut scores, &question_words(question), 3.0, f64::MAX);
+    best_of(&scores)
+}
+
+fn best_of(scores: &[f64]) -> Option<&'static str> {
+    let mut best: Option<(&'static str, f64)> = None;
+    for ((slug, _), &score) in CUES.iter().zip(scores) {
+        if score > 0.0 && best.is_none_or(|(_, b)| score > b) {
+            best = Some((slug, score));
+        }
+    }
+    best.map(|(slug, _)| slug)
+}
+
+/// The sections whose heading can be trusted to break ties: those where the questions that name
+/// a topic mostly name the heading's. A catch-all heading ("FAST API" over questions on
+/// dunders, SQL and React) is not trusted. `questions` are `(section key, heading, question)`.
+pub fn trusted_sections<'a>(questions: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>) -> HashSet<&'a str> {
+    let mut tally: HashMap<&str, (Option<&'static str>, usize, usize)> = HashMap::new();
+    for (key, heading, question) in questions {
+        let entry = tally.entry(key).or_insert_with(|| {
+            let mut scores = vec![0.0; CUES.len()];
+            add(&mut scores, &words::content(heading), 1.0, f64::MAX);
+            (best_of(&scores), 0, 0)
+        });
+        if let Some(topic) = question_topic(question) {
+            entry.2 += 1;
+            if Some(topic) == entry.0 {
+                entry.1 += 1;
+            }
+        }
+    }
+    tally
+        .into_iter()
+        .filter(|(_, (heading_topic, agree, named))| heading_topic.is_some() && agree * 2 >= *named)
+        .map(|(key, _)| key)
+        .collect()
+}
+
+/// The topic slug (one of [`super::TOPICS`]) for a question.
+pub fn topic_for(question: &str, answer: Option<&str>, section: Option<&str>) -> &'static str {
+    classify(question, answer, section).topic
 }
 
 /// Subjects that make a question hard.
@@ -240,6 +332,29 @@ mod tests {
             "fastapi"
         );
         assert_eq!(topic_for("Tell me something", None, None), "core-python");
+    }
+
+    #[test]
+    fn code_in_the_question_counts_and_a_catch_all_heading_does_not() {
+        // "any" and "all" are English function words, but `any()` is a builtin.
+        assert_eq!(topic_for("Explain any() vs all().", None, Some("FAST API")), "core-python");
+        assert_eq!(topic_for("What is Python’s __new__ method?", None, Some("FAST API")), "core-python");
+        assert_eq!(topic_for("Difference between is and ==?", None, Some("FAST API")), "core-python");
+        let sure = classify("What is BackgroundTasks in FastAPI?", None, None);
+        assert_eq!(sure.topic, "fastapi");
+        assert!(sure.confidence > 0.9, "{sure:?}");
+        assert_eq!(classify("Tell me something", None, None).confidence, 0.0);
+        // A heading whose questions are mostly about something else is not trusted.
+        let questions = [
+            ("a:FAST API", "FAST API", "Explain any() vs all()."),
+            ("a:FAST API", "FAST API", "What is database indexing?"),
+            ("a:FAST API", "FAST API", "What is APIRouter?"),
+            ("a:FAST API", "FAST API", "What is the GIL?"),
+            ("b:FastAPI", "FastAPI", "What is APIRouter?"),
+            ("b:FastAPI", "FastAPI", "How to add middleware?"),
+        ];
+        let trusted = trusted_sections(questions.iter().copied());
+        assert!(!trusted.contains("a:FAST API") && trusted.contains("b:FastAPI"), "{trusted:?}");
     }
 
     #[test]

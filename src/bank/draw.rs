@@ -66,6 +66,7 @@ mod tests {
             topic: topic.into(),
             difficulty: d,
             difficulty_origin: DifficultyOrigin::Estimated,
+            topic_confidence: None,
             question: id.into(),
             code: None,
             answer: Some("a".into()),

@@ -127,6 +127,9 @@ pub struct Question {
     pub difficulty: Difficulty,
     #[serde(default)]
     pub difficulty_origin: DifficultyOrigin,
+    /// How sure the classifier was of `topic` (0–1); absent when a person chose it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic_confidence: Option<f64>,
     pub question: String,
     /// Code the question refers to ("What is the output?").
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -178,6 +181,7 @@ pub(crate) fn sample_question(id: &str, question: &str) -> Question {
         topic: id.split('/').next().unwrap_or("core-python").into(),
         difficulty: Difficulty::Medium,
         difficulty_origin: DifficultyOrigin::Estimated,
+        topic_confidence: None,
         question: question.into(),
         code: None,
         answer: None,

@@ -112,6 +112,7 @@ struct EntryIn {
     difficulty: Option<Spanned<String>>,
     #[serde(default)]
     difficulty_origin: Option<Spanned<String>>,
+    topic_confidence: Option<Spanned<f64>>,
     question: Option<Spanned<String>>,
     code: Option<String>,
     answer: Option<String>,
@@ -252,6 +253,7 @@ pub fn parse_file(name: &str, text: &str) -> (Vec<Question>, Vec<Problem>) {
             topic: topic.to_string(),
             difficulty,
             difficulty_origin: origin,
+            topic_confidence: e.topic_confidence.as_ref().map(|c| *c.get_ref()),
             question: text.get_ref().clone(),
             code: e.code.clone(),
             answer: e.answer.clone(),
@@ -412,6 +414,8 @@ struct EntryOut<'a> {
     id: &'a str,
     difficulty: &'a str,
     difficulty_origin: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    topic_confidence: Option<f64>,
     question: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     section: Option<&'a str>,
@@ -449,6 +453,7 @@ fn entry_out(q: &Question) -> EntryOut<'_> {
             DifficultyOrigin::Marked => "marked",
             DifficultyOrigin::Estimated => "estimated",
         },
+        topic_confidence: q.topic_confidence,
         question: &q.question,
         section: q.section.as_deref(),
         source: q.source.to_string(),

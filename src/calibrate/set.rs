@@ -118,6 +118,7 @@ impl Sample {
             topic,
             difficulty: Difficulty::Medium,
             difficulty_origin: DifficultyOrigin::default(),
+            topic_confidence: None,
             question: self.question.clone(),
             code: None,
             answer: (!self.reference.trim().is_empty()).then(|| self.reference.clone()),

@@ -212,7 +212,8 @@ pub struct ReviewFilter {
 
 #[derive(Debug, Subcommand)]
 pub enum ReviewCommand {
-    /// Show one session: each question, answer, score, criteria, key points, time, flags.
+    /// Show one session: each question, answer, score, criteria, key points, time, flags —
+    /// rendered for the terminal and paged (`viva export ID` prints the Markdown itself).
     Show {
         /// Session id (see `viva review`), a unique prefix of one, or `latest`.
         id: String,

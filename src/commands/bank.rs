@@ -240,7 +240,14 @@ pub fn find<'a>(bank: &'a Bank, id: &str) -> Result<&'a Question> {
 pub fn render_question(q: &Question, p: &Printer) -> String {
     let mut out = vec![
         p.paint(Tone::Accent, &q.id),
-        format!("{} · {} ({}) · {}", q.topic_title(), q.difficulty, origin(q), q.source),
+        format!(
+            "{}{} · {} ({}) · {}",
+            q.topic_title(),
+            q.topic_confidence.map_or(String::new(), |c| format!(" (classifier, confidence {c:.2})")),
+            q.difficulty,
+            origin(q),
+            q.source
+        ),
         String::new(),
         p.paint(Tone::Bold, &q.question),
     ];

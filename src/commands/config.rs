@@ -42,6 +42,7 @@ pub fn run(cmd: ConfigCommand, ctx: &Context) -> Result<()> {
         ConfigCommand::Path => p.out(ctx.settings.config_path.display().to_string()),
         ConfigCommand::Show(args) => {
             let llm = ctx.settings.llm()?;
+            let base_url = llm.shown_url();
             let view = View {
                 config_file: ctx.settings.config_path.display().to_string(),
                 config_file_exists: ctx.settings.config_path.exists(),
@@ -61,7 +62,7 @@ pub fn run(cmd: ConfigCommand, ctx: &Context) -> Result<()> {
                     prompts: llm.prompts.as_ref().map(|d| d.display().to_string()),
                     context_tokens: llm.context_tokens,
                     budget_usd: llm.budget_usd,
-                    base_url: llm.base_url,
+                    base_url,
                     model: llm.model,
                 },
             };

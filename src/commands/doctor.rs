@@ -24,7 +24,7 @@ pub fn run(json_out: bool, ctx: &Context) -> Result<()> {
     checks.push((
         "configuration".into(),
         true,
-        format!("{} · model {} · key: {}", settings.base_url, settings.model, settings.key_source),
+        format!("{} · model {} · key: {}", settings.shown_url(), settings.model, settings.key_source),
     ));
     let prompts = Prompts::load(settings.prompts.as_deref())?;
     checks.push(("prompts".into(), true, format!("prompt {} · rubric {}", prompts.prompt_hash, prompts.rubric_hash)));

@@ -42,6 +42,8 @@ fn band(score: Option<f64>) -> &'static str {
 struct Job {
     session: String,
     item: usize,
+    /// The follow-up under the item, when it is one.
+    followup: Option<usize>,
     question_id: String,
     started_at: DateTime<Utc>,
     grader: Arc<dyn Grader>,
@@ -127,13 +129,21 @@ pub fn run(args: RegradeArgs, ctx: &Context) -> Result<()> {
         let kind = kind_of(t);
         let name = if kind == GraderKind::Llm { "llm" } else { "offline" };
         for (ii, item) in t.items.iter().enumerate() {
-            let wanted = if args.pending { item.grade.status != GradeStatus::Graded } else { true };
-            if !wanted || progress.done.contains(&format!("{}#{ii}", t.id)) || (item.skipped && item.answer.is_empty())
-            {
+            // The answer, then its follow-ups, each graded as the question it was asked as.
+            let attempts =
+                std::iter::once((None, item)).chain(item.followups.iter().enumerate().map(|(f, i)| (Some(f), i)));
+            let wanted: Vec<(Option<usize>, &crate::transcript::Item)> = attempts
+                .filter(|(f, i)| {
+                    let settled = args.pending && i.grade.status == GradeStatus::Graded;
+                    let nothing_said = i.skipped && i.answer.is_empty();
+                    !settled && !nothing_said && !progress.done.contains(&job_key(&t.id, ii, *f))
+                })
+                .collect();
+            if wanted.is_empty() {
                 continue;
             }
             let Some(q) = bank.get(&item.question_id) else {
-                missing += 1;
+                missing += wanted.len();
                 continue;
             };
             let grader = match graders.get(name) {
@@ -144,15 +154,25 @@ pub fn run(args: RegradeArgs, ctx: &Context) -> Result<()> {
                     g
                 }
             };
-            jobs.push(Job {
-                session: t.id.clone(),
-                item: ii,
-                question_id: item.question_id.clone(),
-                started_at: item.started_at,
-                grader,
-                question: q.clone(),
-                answer: item.answer.clone(),
-            });
+            for (followup, attempt) in wanted {
+                let question = match followup {
+                    None => q.clone(),
+                    Some(f) => match grader::followup::rebuild(q, item, f) {
+                        Some(fq) => fq,
+                        None => continue,
+                    },
+                };
+                jobs.push(Job {
+                    session: t.id.clone(),
+                    item: ii,
+                    followup,
+                    question_id: item.question_id.clone(),
+                    started_at: item.started_at,
+                    grader: grader.clone(),
+                    question,
+                    answer: attempt.answer.clone(),
+                });
+            }
         }
     }
     drop(transcripts);
@@ -178,6 +198,7 @@ pub fn run(args: RegradeArgs, ctx: &Context) -> Result<()> {
             let spot = Spot {
                 session: j.session.clone(),
                 item: j.item,
+                followup: j.followup,
                 question_id: j.question_id.clone(),
                 started_at: j.started_at,
             };
@@ -207,6 +228,11 @@ pub fn run(args: RegradeArgs, ctx: &Context) -> Result<()> {
                             .items
                             .get_mut(spot.item)
                             .filter(|i| i.question_id == spot.question_id && i.started_at == spot.started_at);
+                        let item = match (item, spot.followup) {
+                            (Some(item), Some(f)) => item.followups.get_mut(f),
+                            (item, None) => item,
+                            (None, Some(_)) => None,
+                        };
                         let Some(item) = item else {
                             applied.push(Applied::Gone);
                             continue;
@@ -219,14 +245,15 @@ pub fn run(args: RegradeArgs, ctx: &Context) -> Result<()> {
                         let after = item.grade.score;
                         applied.push(Applied::Done {
                             diff: json!({
-                                "session": session, "index": spot.item, "question_id": item.question_id,
+                                "session": session, "index": spot.item, "followup": spot.followup.map(|f| f + 1),
+                                "question_id": item.question_id,
                                 "before": before, "after": after, "band_before": band(before), "band_after": band(after),
                                 "status": item.grade.status, "attempt": attempt, "failed": failed_now,
                                 "reason": reason,
                             }),
                             ok: !failed_now,
                             refused: refused_now.then(|| reason.unwrap_or_default()),
-                            key: format!("{session}#{}", spot.item),
+                            key: job_key(&session, spot.item, spot.followup),
                         });
                     }
                     applied
@@ -277,10 +304,19 @@ pub fn run(args: RegradeArgs, ctx: &Context) -> Result<()> {
     Ok(())
 }
 
-/// Where a job's answer is: session, index, and what the item must still be.
+/// How a graded answer is recorded in the progress file: `session#3`, a follow-up `session#3.1`.
+fn job_key(session: &str, item: usize, followup: Option<usize>) -> String {
+    match followup {
+        None => format!("{session}#{item}"),
+        Some(f) => format!("{session}#{item}.{}", f + 1),
+    }
+}
+
+/// Where a job's answer is: session, index (and follow-up), and what the item must still be.
 struct Spot {
     session: String,
     item: usize,
+    followup: Option<usize>,
     question_id: String,
     started_at: DateTime<Utc>,
 }
@@ -295,6 +331,12 @@ enum Applied {
         refused: Option<String>,
         key: String,
     },
+}
+
+/// An answer's number as the report shows it: `2`, or `2.1` for its first follow-up.
+fn number(d: &serde_json::Value) -> String {
+    let item = d["index"].as_u64().unwrap_or(0) + 1;
+    d["followup"].as_u64().map_or(item.to_string(), |f| format!("{item}.{f}"))
 }
 
 /// Per-item changes and the drift summary.
@@ -323,7 +365,7 @@ fn report(diffs: &[serde_json::Value], json_out: bool, ctx: &Context) {
             p.out(format!(
                 "{} #{} {}  {} kept: {}",
                 d["session"].as_str().unwrap_or(""),
-                d["index"].as_u64().unwrap_or(0) + 1,
+                number(d),
                 d["question_id"].as_str().unwrap_or(""),
                 show(&d["before"]),
                 p.paint(Tone::Warn, &format!("not graded ({})", d["reason"].as_str().unwrap_or("no reason given"))),
@@ -345,7 +387,7 @@ fn report(diffs: &[serde_json::Value], json_out: bool, ctx: &Context) {
         p.out(format!(
             "{} #{} {}  {} → {}{delta}{band}",
             d["session"].as_str().unwrap_or(""),
-            d["index"].as_u64().unwrap_or(0) + 1,
+            number(d),
             d["question_id"].as_str().unwrap_or(""),
             show(&d["before"]),
             show(&d["after"]),

@@ -114,7 +114,9 @@ fn show(id: &str, json_out: bool, ctx: &Context) -> Result<()> {
     if json_out {
         ctx.printer.json(&t);
     } else {
-        super::page(&ctx.printer, &render::markdown(&sanitize::strings(&t, sanitize::terminal)));
+        // Rendered for the terminal (`viva export ID` gives the Markdown itself).
+        let md = render::markdown(&sanitize::strings(&t, sanitize::terminal));
+        super::page(&ctx.printer, &crate::ui::markdown::render(&md, ui::width(), &ctx.printer));
     }
     Ok(())
 }
@@ -151,7 +153,10 @@ fn stats(f: &ReviewFilter, json_out: bool, ctx: &Context) -> Result<()> {
     for t in &st.by_topic {
         p.out(format!("  {:<16} {:>7}  {}", shown(&t.topic), ui::score(t.mean), ui::plural(t.answers, "answer")));
     }
-    p.out(p.paint(Tone::Bold, "\nWeakest questions"));
+    p.out(p.paint(Tone::Bold, &format!("\nWeakest questions (below {})", ui::score(review::WEAK_BELOW))));
+    if st.weakest.is_empty() {
+        p.out("  none");
+    }
     for q in &st.weakest {
         p.out(format!("  {:>7}  {} ({}×)", ui::score(q.mean), shown(&q.question_id), q.attempts));
     }
@@ -185,7 +190,7 @@ pub fn report(args: ReportArgs, ctx: &Context) -> Result<()> {
     let f = filter(&args.filter)?;
     let ts: Vec<Transcript> = load_all(ctx).into_iter().filter(|t| f.keep(t)).collect();
     let st = review::stats(&ts);
-    let html = review::report::html(&ts, &st, &ctx.settings.transcripts);
+    let html = review::report::html(&ts, &st, &ctx.settings.transcripts, &args.output);
     // The report this command wrote last time may be replaced without `--force`.
     let earlier_report = |head: &[u8]| String::from_utf8_lossy(head).contains("<title>viva progress report</title>");
     super::write_output(&args.output, html.as_bytes(), args.force, &ctx.settings.transcripts, earlier_report)?;
@@ -195,6 +200,9 @@ pub fn report(args: ReportArgs, ctx: &Context) -> Result<()> {
         ui::plural(st.sessions, "session"),
         ui::plural(st.answers, "answer")
     ));
+    if st.answers == 0 {
+        ctx.printer.hint("there is nothing to chart yet: run `viva interview` first");
+    }
     if args.open {
         let _ = std::process::Command::new("xdg-open").arg(&args.output).spawn();
     }

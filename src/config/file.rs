@@ -43,6 +43,8 @@ pub struct LlmFile {
     #[serde(skip_serializing)]
     pub api_key: Option<String>,
     pub api_key_cmd: Option<String>,
+    /// How long `api_key_cmd` may run (default 30 s).
+    pub api_key_cmd_timeout_secs: Option<f64>,
     pub timeout_secs: Option<f64>,
     pub retries: Option<u32>,
     pub temperature: Option<f32>,
@@ -88,23 +90,109 @@ pub fn path() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("viva.toml"))
 }
 
-/// Reads the config file; a missing file is the empty config.
+/// Reads the config file and checks its values; a missing file is the empty config.
 pub fn load(path: &Path) -> Result<FileConfig, ConfigError> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(FileConfig::default()),
         Err(source) => return Err(ConfigError::Read { path: path.to_path_buf(), source }),
     };
-    toml::from_str(&text).map_err(|e| ConfigError::Parse {
+    let config: FileConfig = toml::from_str(&text).map_err(|e| ConfigError::Parse {
         path: path.to_path_buf(),
         line: e.span().map_or(1, |s| text[..s.start.min(text.len())].matches('\n').count() + 1),
         message: e.message().to_string(),
+    })?;
+    config.check(path)?;
+    Ok(config)
+}
+
+/// The bounds every number setting must keep, wherever it comes from: a value outside them is
+/// refused at load with its name, never a panic, a hang or retrying for ever.
+mod bounds {
+    /// Seconds for one request.
+    pub const TIMEOUT: (f64, f64) = (0.1, 3600.0);
+    /// Seconds of `Retry-After` honoured.
+    pub const MAX_WAIT: (f64, f64) = (0.0, 3600.0);
+    /// Seconds for `api_key_cmd`.
+    pub const KEY_CMD: (f64, f64) = (0.1, 600.0);
+    pub const TEMPERATURE: (f64, f64) = (0.0, 2.0);
+    pub const BUDGET: (f64, f64) = (0.0, 1e9);
+    pub const RETRIES: u32 = 10;
+    pub const BACKOFF_MS: u64 = 60_000;
+}
+
+/// `value` if it is a number within `(lo, hi)` (both included).
+fn within(name: &str, value: f64, (lo, hi): (f64, f64), unit: &str) -> Result<f64, ConfigError> {
+    if value.is_finite() && (lo..=hi).contains(&value) {
+        return Ok(value);
+    }
+    Err(ConfigError::BadValue {
+        name: name.into(),
+        value: value.to_string(),
+        expected: format!("{unit} from {lo} to {hi}"),
     })
+}
+
+fn at_most<T: PartialOrd + std::fmt::Display>(name: &str, value: T, hi: T, unit: &str) -> Result<T, ConfigError> {
+    if value <= hi {
+        return Ok(value);
+    }
+    Err(ConfigError::BadValue { name: name.into(), value: value.to_string(), expected: format!("{unit} up to {hi}") })
+}
+
+impl FileConfig {
+    /// Checks every value against [`bounds`]; errors name the file and the setting.
+    fn check(&self, path: &Path) -> Result<(), ConfigError> {
+        let l = &self.llm;
+        let name = |key: &str| format!("`{key}` in `{}`", path.display());
+        if let Some(v) = l.timeout_secs {
+            within(&name("timeout_secs"), v, bounds::TIMEOUT, "seconds")?;
+        }
+        if let Some(v) = l.api_key_cmd_timeout_secs {
+            within(&name("api_key_cmd_timeout_secs"), v, bounds::KEY_CMD, "seconds")?;
+        }
+        if let Some(v) = l.temperature {
+            within(&name("temperature"), f64::from(v), bounds::TEMPERATURE, "a number")?;
+        }
+        if let Some(v) = l.budget_usd {
+            within(&name("budget_usd"), v, bounds::BUDGET, "US dollars")?;
+        }
+        if let Some(v) = l.retries {
+            at_most(&name("retries"), v, bounds::RETRIES, "a whole number")?;
+        }
+        if l.api_key.as_deref().is_some_and(|k| k.trim().is_empty()) {
+            return Err(ConfigError::BadValue {
+                name: name("api_key"),
+                value: String::new(),
+                expected: "a key (remove the line for a server that needs none)".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// `url` with any `user:password@` shown as `***@`.
+pub fn redact_url(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..end].rsplit_once('@') {
+        Some((_, host)) => {
+            let sep = if scheme.is_empty() { "" } else { "://" };
+            format!("{scheme}{sep}***@{host}{}", &rest[end..])
+        }
+        None => url.to_string(),
+    }
+}
+
+fn redacted<S: serde::Serializer>(url: &str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&redact_url(url))
 }
 
 /// Everything the LLM grader needs, resolved.
 #[derive(Debug, Clone, Serialize)]
 pub struct LlmSettings {
+    /// May carry credentials: show [`LlmSettings::shown_url`], never this.
+    #[serde(serialize_with = "redacted")]
     pub base_url: String,
     pub model: String,
     pub api_key: Option<Secret>,
@@ -178,41 +266,63 @@ impl LlmSettings {
         } else if let Some(k) = &f.api_key {
             (Some(Secret::new(k.trim())), "config file `api_key`".to_string())
         } else if let Some(cmd) = &f.api_key_cmd {
-            let out = std::process::Command::new("sh")
-                .arg("-c")
-                .arg(cmd)
-                .output()
-                .map_err(|e| ConfigError::KeyCommand(format!("cannot run it: {e}")))?;
-            if !out.status.success() {
-                return Err(ConfigError::KeyCommand(format!("it exited with {}", out.status)));
-            }
-            (Some(Secret::new(String::from_utf8_lossy(&out.stdout).trim())), "config file `api_key_cmd`".to_string())
+            let limit = f.api_key_cmd_timeout_secs.map_or(super::key::DEFAULT_TIMEOUT, Duration::from_secs_f64);
+            (Some(super::key::from_command(cmd, limit)?), "config file `api_key_cmd`".to_string())
         } else {
             (None, "none (fine for local servers)".to_string())
         };
-        let timeout = parse_env::<f64>("VIVA_TIMEOUT", "seconds")?.or(f.timeout_secs).unwrap_or(60.0);
+        // The environment's numbers are checked like the file's (see `bounds`).
+        let timeout = parse_env::<f64>("VIVA_TIMEOUT", "seconds")?
+            .map(|v| within("VIVA_TIMEOUT", v, bounds::TIMEOUT, "seconds"))
+            .transpose()?
+            .or(f.timeout_secs)
+            .unwrap_or(60.0);
+        let max_wait = parse_env::<f64>("VIVA_MAX_WAIT", "seconds")?
+            .map(|v| within("VIVA_MAX_WAIT", v, bounds::MAX_WAIT, "seconds"))
+            .transpose()?
+            .unwrap_or(30.0);
+        let retries = parse_env::<u32>("VIVA_RETRIES", "a whole number")?
+            .map(|v| at_most("VIVA_RETRIES", v, bounds::RETRIES, "a whole number"))
+            .transpose()?;
+        let temperature = parse_env::<f32>("VIVA_TEMPERATURE", "a number")?
+            .map(|v| within("VIVA_TEMPERATURE", f64::from(v), bounds::TEMPERATURE, "a number").map(|_| v))
+            .transpose()?;
+        let budget_usd = parse_env::<f64>("VIVA_BUDGET_USD", "a number")?
+            .map(|v| within("VIVA_BUDGET_USD", v, bounds::BUDGET, "US dollars"))
+            .transpose()?;
+        let backoff = parse_env::<u64>("VIVA_BACKOFF_MS", "milliseconds")?
+            .map(|v| at_most("VIVA_BACKOFF_MS", v, bounds::BACKOFF_MS, "milliseconds"))
+            .transpose()?;
         Ok(LlmSettings {
             base_url: base_url.trim_end_matches('/').to_string(),
             api_key,
             key_source,
-            timeout: Duration::from_secs_f64(timeout.max(0.1)),
-            retries: parse_env("VIVA_RETRIES", "a whole number")?.or(f.retries).unwrap_or(3),
-            temperature: parse_env("VIVA_TEMPERATURE", "a number")?.or(f.temperature).unwrap_or(0.0),
+            timeout: Duration::from_secs_f64(timeout),
+            retries: retries.or(f.retries).unwrap_or(3),
+            temperature: temperature.or(f.temperature).unwrap_or(0.0),
             max_tokens: parse_env("VIVA_MAX_TOKENS", "a whole number")?.or(f.max_tokens).unwrap_or(700),
-            backoff: Duration::from_millis(parse_env("VIVA_BACKOFF_MS", "milliseconds")?.unwrap_or(500)),
-            max_wait: Duration::from_secs_f64(parse_env("VIVA_MAX_WAIT", "seconds")?.unwrap_or(30.0)),
+            backoff: Duration::from_millis(backoff.unwrap_or(500)),
+            max_wait: Duration::from_secs_f64(max_wait),
             prompts: env("VIVA_PROMPTS").map(PathBuf::from).or_else(|| file.prompts.clone()),
             context_tokens: parse_env("VIVA_CONTEXT_TOKENS", "a whole number")?.or(f.context_tokens),
-            budget_usd: parse_env("VIVA_BUDGET_USD", "a number")?.or(f.budget_usd),
+            budget_usd: budget_usd.or(f.budget_usd),
             price: f.prices.get(&model).copied(),
             model,
         })
     }
 
-    /// The endpoint's host, for provenance and messages.
+    /// The endpoint's host, for provenance and messages (never the credentials a URL may
+    /// carry).
     pub fn host(&self) -> String {
         let rest = self.base_url.split("://").nth(1).unwrap_or(&self.base_url);
-        rest.split('/').next().unwrap_or(rest).to_string()
+        let authority = rest.split('/').next().unwrap_or(rest);
+        authority.rsplit_once('@').map_or(authority, |(_, host)| host).to_string()
+    }
+
+    /// The base URL as it may be shown or stored: credentials in it (`http://user:KEY@host`,
+    /// which the client still sends, as HTTP basic auth) become `***`.
+    pub fn shown_url(&self) -> String {
+        redact_url(&self.base_url)
     }
 }
 
@@ -225,6 +335,37 @@ mod tests {
         let s = Secret::new("sk-very-secret");
         assert_eq!(format!("{s:?}"), "***");
         assert_eq!(serde_json::to_string(&s).unwrap(), "\"***\"");
+    }
+
+    #[test]
+    fn credentials_in_the_base_url_are_never_shown() {
+        assert_eq!(redact_url("http://user:sk-KEY@host:8080/v1"), "http://***@host:8080/v1");
+        assert_eq!(redact_url("https://api.openai.com/v1"), "https://api.openai.com/v1");
+        assert_eq!(redact_url("http://a@b@host/v1?x=@"), "http://***@host/v1?x=@");
+        let mut s = LlmSettings::resolve(&LlmFlags::default(), &FileConfig::default()).unwrap();
+        s.base_url = "http://user:sk-KEY@127.0.0.1:9/v1".into();
+        assert_eq!(s.host(), "127.0.0.1:9");
+        assert!(!serde_json::to_string(&s).unwrap().contains("sk-KEY"));
+    }
+
+    #[test]
+    fn numbers_out_of_bounds_in_the_file_are_refused_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("config.toml");
+        for (line, key) in [
+            ("timeout_secs = inf", "timeout_secs"),
+            ("timeout_secs = nan", "timeout_secs"),
+            ("timeout_secs = 1e20", "timeout_secs"),
+            ("timeout_secs = -1.0", "timeout_secs"),
+            ("retries = 4294967295", "retries"),
+            ("temperature = nan", "temperature"),
+            ("api_key = \"  \"", "api_key"),
+            ("api_key_cmd_timeout_secs = 0.0", "api_key_cmd_timeout_secs"),
+        ] {
+            std::fs::write(&p, format!("[llm]\n{line}\n")).unwrap();
+            let err = load(&p).unwrap_err().to_string();
+            assert!(err.contains(&format!("`{key}` in")), "{line}: {err}");
+        }
     }
 
     #[test]

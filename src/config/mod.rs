@@ -4,6 +4,7 @@
 //! working directory's viva workspace > the user's data directory or the built-in bank.
 
 pub mod file;
+pub mod key;
 
 use std::path::{Path, PathBuf};
 

@@ -114,7 +114,7 @@ impl LlmGrader {
     }
 
     fn level_key(&self) -> String {
-        format!("{} {}", self.client.settings().base_url, self.client.settings().model)
+        format!("{} {}", self.client.settings().shown_url(), self.client.settings().model)
     }
 
     pub fn client(&self) -> &Client {

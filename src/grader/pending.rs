@@ -7,23 +7,26 @@ use super::{GradeStatus, Grader};
 use crate::bank::store::Bank;
 use crate::transcript::Transcript;
 
-/// Grades every pending or failed answer and follow-up of `t` in place; returns how many were
-/// graded (answers whose question is not in `bank` are left as they are).
+/// Grades every pending or failed answer and follow-up of `t` in place (a new grade replaces a
+/// pending one; a failed attempt only joins `history`); returns how many are graded now
+/// (answers whose question is not in `bank` are left as they are).
 pub fn finish(t: &mut Transcript, bank: &Bank, grader: &dyn Grader) -> usize {
     let mut graded = 0;
     for item in &mut t.items {
         let Some(q) = bank.get(&item.question_id) else { continue };
         if item.grade.status != GradeStatus::Graded {
-            item.grade = grader.grade(q, &item.answer);
-            graded += 1;
+            item.record_grade(grader.grade(q, &item.answer));
+            graded += usize::from(item.grade.status == GradeStatus::Graded);
         }
         for k in 0..item.followups.len() {
             if item.followups[k].grade.status == GradeStatus::Graded {
                 continue;
             }
             if let Some(fq) = super::followup::rebuild(q, item, k) {
-                item.followups[k].grade = grader.grade(&fq, &item.followups[k].answer);
-                graded += 1;
+                let grade = grader.grade(&fq, &item.followups[k].answer);
+                let follow = &mut item.followups[k];
+                follow.record_grade(grade);
+                graded += usize::from(follow.grade.status == GradeStatus::Graded);
             }
         }
     }

@@ -88,11 +88,16 @@ pub struct Stats {
     /// `(session start, session score)`, oldest first.
     pub trend: Vec<(DateTime<Utc>, f64)>,
     pub by_topic: Vec<TopicStat>,
+    /// Questions whose mean is below [`WEAK_BELOW`], weakest first, at most 10.
     pub weakest: Vec<QuestionStat>,
     /// Share of answers whose time ran out.
     pub overtime_rate: f64,
     pub graders: BTreeMap<String, usize>,
 }
+
+/// A question is weak when its mean score is below this (the end report's "practise next" uses
+/// the same line).
+pub const WEAK_BELOW: f64 = 7.0;
 
 fn mean(xs: &[f64]) -> f64 {
     if xs.is_empty() { 0.0 } else { xs.iter().sum::<f64>() / xs.len() as f64 }
@@ -136,6 +141,7 @@ pub fn stats(transcripts: &[Transcript]) -> Stats {
             mean: round1(mean(&s)),
         })
         .collect();
+    weakest.retain(|q| q.mean < WEAK_BELOW);
     weakest.sort_by(|a, b| a.mean.total_cmp(&b.mean).then_with(|| a.question_id.cmp(&b.question_id)));
     weakest.truncate(10);
     Stats {

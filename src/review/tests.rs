@@ -5,7 +5,7 @@ use crate::bank::Difficulty;
 use crate::grader::{Grade, GradeStatus, GraderInfo};
 use crate::transcript::Item;
 
-fn item(id: &str, topic: &str, score: Option<f64>, answer: &str, timed_out: bool) -> Item {
+pub fn item(id: &str, topic: &str, score: Option<f64>, answer: &str, timed_out: bool) -> Item {
     let at = Utc.with_ymd_and_hms(2026, 11, 1, 10, 0, 0).unwrap();
     Item {
         question_id: id.into(),

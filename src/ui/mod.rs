@@ -4,6 +4,7 @@
 //! interview's conversation go to stderr unless they are the command's product. Colour follows
 //! `--color`, `NO_COLOR` and whether the stream is a terminal.
 
+pub mod markdown;
 pub mod sanitize;
 
 use std::io::{IsTerminal, Write};

@@ -425,3 +425,43 @@ fn import_refuses_to_write_over_a_bank_that_does_not_load() {
     assert!(err.contains("does not load") && err.contains("typing.toml:3"), "{err}");
     assert_eq!(toml_files(&dir).len(), 1, "nothing written");
 }
+
+/// Topics come from what the question asks: in source 001 a "FAST API" heading stands over
+/// questions on builtins, dunders and Python itself, and none of them is filed under FastAPI.
+#[test]
+fn a_fresh_import_files_core_python_questions_by_what_they_ask_not_their_heading() {
+    let ws = Workspace::new();
+    let dir = ws.path().join("fresh");
+    let mut args = vec!["bank", "import", "--out", dir.to_str().unwrap()];
+    let srcs = sources();
+    args.extend(srcs.iter().map(String::as_str));
+    ok(&ws.run(&args, ""));
+    let bank = viva::bank::store::load_dir(&dir).unwrap();
+    let topic_of = |wording: &str| {
+        bank.questions
+            .iter()
+            .find(|q| q.question == wording || q.variants.iter().any(|v| v.question == wording))
+            .map(|q| (q.topic.as_str(), q.section.as_deref()))
+    };
+    for wording in [
+        "Explain any() vs all().",
+        "What is Python’s __new__ method?",
+        "Difference between Python 2 and 3?",
+        "What is Python’s __str__ vs __repr__?",
+        "Explain Python’s __del__.",
+    ] {
+        assert_eq!(topic_of(wording), Some(("core-python", Some("FAST API"))), "{wording}");
+    }
+    assert_eq!(topic_of("What is APIRouter?").map(|t| t.0), Some("fastapi"));
+    for q in &bank.questions {
+        let c = q.topic_confidence.expect("the classifier records its confidence");
+        assert!((0.0..=1.0).contains(&c), "{}: {c}", q.id);
+        if q.topic == "fastapi" {
+            assert!(
+                !q.question.contains("__") && !q.question.contains("()") || q.question.contains("Depends"),
+                "{}",
+                q.question
+            );
+        }
+    }
+}

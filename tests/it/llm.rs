@@ -173,6 +173,24 @@ fn a_429_honours_retry_after() {
 }
 
 #[test]
+fn a_retry_after_of_inf_nan_or_1e300_is_bounded_not_a_panic() {
+    for value in ["inf", "NaN", "1e300", "-5"] {
+        let fake = FakeLlm::start(move |n, _| match n {
+            0 => Reply::Status { status: 429, headers: vec![("retry-after", value.into())], body: "slow down".into() },
+            _ => ok(good_reply()),
+        });
+        let mut s = settings(&fake.url);
+        s.max_wait = Duration::from_millis(200);
+        let (g, b) = grader_with(s);
+        let started = std::time::Instant::now();
+        let grade = g.grade(b.iter().find(|q| q.id == GIL).unwrap(), ANSWER);
+        assert_eq!(grade.status, GradeStatus::Graded, "{value}");
+        // (The first grade also loads the tokenizer: seconds, unoptimised.)
+        assert!(started.elapsed() < Duration::from_secs(30), "{value}: {:?}", started.elapsed());
+    }
+}
+
+#[test]
 fn server_errors_and_dropped_connections_are_retried() {
     let fake = FakeLlm::start(|n, _| match n {
         0 => status(500, "boom"),

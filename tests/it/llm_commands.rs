@@ -184,3 +184,33 @@ fn regrade_pending_completes_what_failed_and_a_rerun_continues() {
     let (stdout, _) = success(&ws.run(&["regrade", id, "--grader", "offline"], ""));
     assert!(stdout.contains("drift: 1 regraded"), "{stdout}");
 }
+
+#[test]
+fn regrade_pending_grades_follow_ups_on_the_point_they_probed() {
+    let ws = Workspace::new();
+    success(&ws.run(
+        &["interview", "--count", "1", "--no-timer", "--seed", "3", "--followups", "1"],
+        "I am not sure, something about it.\n.\nIt has to do with that part.\n.\n",
+    ));
+    let path = std::fs::read_dir(ws.transcripts())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "json"))
+        .unwrap();
+    let mut t: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let follow = &mut t["items"][0]["followups"][0];
+    assert!(follow.is_object(), "a follow-up was asked: {t}");
+    let probed = follow["grade"]["points"][0]["point"].clone();
+    // As if the grader had been unreachable for the follow-up.
+    follow["grade"] = serde_json::json!({"status": "pending", "score": null, "points": [], "feedback": "", "flags": [],
+        "reason": "endpoint unreachable", "grader": {"kind": "offline", "model": null, "version": "x"}});
+    std::fs::write(&path, serde_json::to_vec_pretty(&t).unwrap()).unwrap();
+    let (stdout, _) = success(&ws.run(&["regrade", "--pending"], ""));
+    assert!(stdout.contains(" #1.1 "), "the follow-up is listed as 1.1: {stdout}");
+    let t: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let grade = &t["items"][0]["followups"][0]["grade"];
+    assert_eq!(grade["status"], "graded", "{grade}");
+    let points = grade["points"].as_array().unwrap();
+    assert_eq!(points.len(), 1, "graded on the probed point alone: {grade}");
+    assert_eq!(points[0]["point"], probed);
+}

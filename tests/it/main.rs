@@ -13,5 +13,6 @@ mod loop_repl;
 mod prepare;
 mod pty;
 mod review;
+mod settings;
 mod shown;
 mod util;

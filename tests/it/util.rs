@@ -35,6 +35,7 @@ impl Workspace {
             .env_remove("OPENAI_BASE_URL")
             .env_remove("OPENAI_API_BASE")
             .env_remove("VIVA_GRADER")
+            .env_remove("COLUMNS")
             .env("VIVA_CONFIG", self.path().join("no-config.toml"))
             .env("NO_COLOR", "1");
         cmd

@@ -150,7 +150,8 @@ impl Client {
                         .headers()
                         .get("retry-after")
                         .and_then(|v| v.to_str().ok())
-                        .and_then(|v| v.trim().parse::<f64>().ok());
+                        .and_then(|v| v.trim().parse::<f64>().ok())
+                        .filter(|s| s.is_finite());
                     // A success is read as a stream or as one body; anything else as an error body.
                     let (parsed, text) = if (200..300).contains(&status) {
                         let parsed = match on_event.as_deref_mut() {
@@ -199,7 +200,7 @@ impl Client {
                             }
                             retry_after.map_or_else(
                                 || self.backoff(attempt),
-                                |s| Duration::from_secs_f64(s.max(0.0)).min(self.settings.max_wait),
+                                |s| Duration::from_secs_f64(s.clamp(0.0, self.settings.max_wait.as_secs_f64())),
                             )
                         }
                         _ => {

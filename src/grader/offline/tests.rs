@@ -7,6 +7,7 @@ fn q(id: &str, question: &str, answer: &str, points: &[&str]) -> Question {
         topic: id.split('/').next().unwrap().into(),
         difficulty: Difficulty::Medium,
         difficulty_origin: DifficultyOrigin::Estimated,
+        topic_confidence: None,
         question: question.into(),
         code: None,
         answer: Some(answer.into()),
