@@ -269,6 +269,7 @@ fn run_session(
     };
     let session = Session {
         engine: Engine::new(plan),
+        save_failed: false,
         grader: grader.clone(),
         awaiting: None,
         followup: None,

@@ -4,8 +4,13 @@
 //! Both run a reader thread and hand the driver whole units: an answer, a command line, EOF or
 //! Ctrl-C. Every read request carries a generation number; after an interrupt the driver bumps
 //! it, so a reply that raced the interrupt is never taken as the next question's answer.
+//!
+//! A pipe may carry bytes that are not UTF-8: they are decoded lossily (shown as `�`, with one
+//! warning), never taken as the end of input. Output to a terminal that has gone away is
+//! dropped, never a panic: the answers still have to be saved. Starting either source installs
+//! the SIGHUP/SIGTERM handlers ([`hangup`]).
 
-use std::io::BufRead;
+use std::io::{BufRead, Write};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -53,27 +58,48 @@ pub trait Source {
 
 /// Answers from a pipe: lines accumulate until a line holding only `.`.
 pub struct Piped {
-    lines: Receiver<Option<String>>,
+    lines: Receiver<Option<Line>>,
     buffer: Vec<String>,
     /// The buffer holds only restored text, so a command line is still a command.
     restored: bool,
     closed: bool,
+    /// Whether the user was told that some input was not UTF-8.
+    warned: bool,
+}
+
+/// A line read from a pipe; `lossy` when bytes that are not UTF-8 were replaced.
+struct Line {
+    text: String,
+    lossy: bool,
+}
+
+/// Reads `reader` line by line into `tx` until EOF (or a read error), then sends `None`.
+fn read_lines(mut reader: impl BufRead, tx: &Sender<Option<Line>>) {
+    let mut bytes = Vec::new();
+    loop {
+        bytes.clear();
+        match reader.read_until(b'\n', &mut bytes) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {
+                let end = bytes.len() - usize::from(bytes.ends_with(b"\n"));
+                let end = end - usize::from(bytes[..end].ends_with(b"\r"));
+                let text = String::from_utf8_lossy(&bytes[..end]);
+                let lossy = matches!(text, std::borrow::Cow::Owned(_));
+                if tx.send(Some(Line { text: text.into_owned(), lossy })).is_err() {
+                    return;
+                }
+            }
+        }
+    }
+    let _ = tx.send(None);
 }
 
 impl Piped {
     pub fn stdin() -> Piped {
+        hangup::install();
         let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let stdin = std::io::stdin();
-            for line in stdin.lock().lines() {
-                let Ok(line) = line else { break };
-                if tx.send(Some(line)).is_err() {
-                    return;
-                }
-            }
-            let _ = tx.send(None);
-        });
-        Piped { lines: rx, buffer: Vec::new(), restored: false, closed: false }
+        std::thread::spawn(move || read_lines(std::io::stdin().lock(), &tx));
+        Piped { lines: rx, buffer: Vec::new(), restored: false, closed: false, warned: false }
     }
 
     fn take(&mut self) -> String {
@@ -98,7 +124,14 @@ impl Source for Piped {
         loop {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
             match self.lines.recv_timeout(left) {
-                Ok(Some(line)) => {
+                Ok(Some(Line { text: line, lossy })) => {
+                    if lossy && !self.warned {
+                        self.warned = true;
+                        let _ = writeln!(
+                            std::io::stderr(),
+                            "warning: the input holds bytes that are not UTF-8; they are kept as `\u{fffd}`"
+                        );
+                    }
                     if line.trim() == "." {
                         return Some(Input::Text(self.take()));
                     }
@@ -129,7 +162,7 @@ impl Source for Piped {
     }
 
     fn print(&mut self, line: &str) {
-        println!("{line}");
+        let _ = writeln!(std::io::stdout(), "{line}");
     }
 
     fn is_terminal(&self) -> bool {
@@ -156,6 +189,7 @@ pub struct Terminal {
 }
 
 mod editor;
+pub mod hangup;
 
 /// Whether the user pressed Ctrl-C outside readline (the flag is cleared).
 pub fn take_sigint() -> bool {
@@ -166,6 +200,7 @@ impl Terminal {
     /// Starts the reader thread. `history` is where answers are remembered between sessions.
     pub fn start(history: Option<std::path::PathBuf>) -> std::io::Result<Terminal> {
         editor::install_sigint_guard();
+        hangup::install();
         let (req_tx, req_rx) = mpsc::channel::<(u64, String, String)>();
         let (rep_tx, rep_rx) = mpsc::channel();
         let (ready_tx, ready_rx) = mpsc::channel();
@@ -254,7 +289,9 @@ impl Source for Terminal {
             (Some(p), true) => {
                 let _ = p.print(format!("{line}\n"));
             }
-            _ => println!("{line}"),
+            _ => {
+                let _ = writeln!(std::io::stdout(), "{line}");
+            }
         }
     }
 
@@ -286,5 +323,28 @@ impl Terminal {
     fn typed(&self) -> String {
         let mirror = self.mirror.lock().map(|m| m.clone()).unwrap_or_default();
         if mirror.is_empty() { self.sent.clone() } else { mirror }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_kept_lossily_never_an_end_of_input() {
+        let (tx, rx) = mpsc::channel();
+        read_lines(&b"a \xff b\r\n.\nsecond\n.\nno newline at the end"[..], &tx);
+        let got: Vec<Option<(String, bool)>> = rx.try_iter().map(|l| l.map(|l| (l.text, l.lossy))).collect();
+        assert_eq!(
+            got,
+            [
+                Some(("a \u{fffd} b".to_string(), true)),
+                Some((".".to_string(), false)),
+                Some(("second".to_string(), false)),
+                Some((".".to_string(), false)),
+                Some(("no newline at the end".to_string(), false)),
+                None,
+            ]
+        );
     }
 }

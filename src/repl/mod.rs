@@ -6,6 +6,7 @@
 //! waits, and each grade is saved as it arrives.
 
 pub mod command;
+mod durable;
 pub mod input;
 mod practice;
 pub mod prepare;
@@ -118,6 +119,8 @@ const GRADING: &str = "grading in progress";
 
 pub struct Session<'a> {
     pub engine: Engine,
+    /// The last save failed: the transcript in memory holds answers the disk does not.
+    pub save_failed: bool,
     /// The grader, for the grades the follow-up rule needs at once.
     pub grader: Arc<dyn Grader>,
     /// The answer waiting for its grade, and the question it is graded as.
@@ -208,6 +211,7 @@ impl Session<'_> {
                         item.timed_out = outcome.timed_out;
                         item.skipped = outcome.skipped;
                         item.hints = std::mem::take(&mut self.hints);
+                        item.interrupted = input::hangup::received();
                         let spot = match outcome.followup {
                             None => {
                                 self.transcript.items.push(item);
@@ -225,12 +229,14 @@ impl Session<'_> {
                             }
                         };
                         // On disk before grading starts.
-                        self.store.save(&self.transcript)?;
+                        self.save()?;
                         if !outcome.skipped {
                             self.last_answered = Some(Answered::At(spot));
                         }
                         self.last_reference = q.answer.clone();
-                        if self.engine.plan().followups > 0 && !outcome.skipped {
+                        if input::hangup::received() {
+                            // Ending now: `viva resume` grades it.
+                        } else if self.engine.plan().followups > 0 && !outcome.skipped {
                             // The follow-up rule needs the grade now (NeedGrade follows).
                             self.awaiting = Some((spot, q));
                         } else if self.practice {
@@ -323,8 +329,17 @@ impl Session<'_> {
                 if input::take_sigint() {
                     break Some(Input::Interrupted);
                 }
+                if input::hangup::received() {
+                    break None;
+                }
             };
             let now = origin.elapsed();
+            // The terminal closed, or viva was asked to stop: the draft is saved as the answer.
+            if input::hangup::received() && !matches!(input, Some(Input::Text(_))) {
+                let draft = self.source.interrupt();
+                queue.extend(self.engine.handle(Event::QuitWith { now, draft }));
+                continue;
+            }
             match input {
                 // A tick produced effects; the reader keeps reading unless they interrupt it.
                 None => {}
@@ -485,7 +500,7 @@ impl Session<'_> {
                 };
                 if let Some(item) = slot {
                     item.self_rating = Some(rating.clone());
-                    self.store.save(&self.transcript)?;
+                    self.save()?;
                     vec![Effect::Notice(format!("recorded your rating: {rating}"))]
                 } else {
                     vec![Effect::Notice("answer a question first".into())]
@@ -573,7 +588,7 @@ impl Session<'_> {
         if let Some(item) = slot {
             item.grade = grade.clone();
         }
-        self.store.save(&self.transcript)?;
+        self.save()?;
         Ok(grade)
     }
 
@@ -619,7 +634,7 @@ impl Session<'_> {
             for (index, grade) in ready {
                 self.transcript.items[index].grade = grade;
             }
-            self.store.save(&self.transcript)?;
+            self.save()?;
         }
         Ok(())
     }
@@ -629,11 +644,14 @@ impl Session<'_> {
             self.printer
                 .err(self.printer.paint_err(Tone::Dim, &format!("grading {} answer(s)…", self.grading.outstanding())));
         }
-        for (index, grade) in self.grading.drain() {
+        // After SIGHUP/SIGTERM, end now: what is not graded yet stays pending for `viva resume`.
+        let hung_up = input::hangup::received();
+        let grades = if hung_up { self.grading.ready() } else { self.grading.drain() };
+        for (index, grade) in grades {
             self.transcript.items[index].grade = grade;
         }
         // Answers recorded when the session ended before their grade was asked for.
-        if let Some((spot, q)) = self.awaiting.take() {
+        if let Some((spot, q)) = self.awaiting.take().filter(|_| !hung_up) {
             self.grade_now(spot, &q)?;
         }
         let complete = self.transcript.items.len() >= self.transcript.plan.len();
@@ -647,8 +665,9 @@ impl Session<'_> {
         if complete || reason == FinishReason::TotalTimeUp {
             self.transcript.finished_at = Some(Utc::now());
         }
+        let reason_text = if hung_up { "interrupted" } else { reason_text };
         self.transcript.finish_reason = Some(reason_text.to_string());
-        self.store.save(&self.transcript)?;
+        self.save_last()?;
         Ok(self.transcript)
     }
 }

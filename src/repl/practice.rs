@@ -41,7 +41,7 @@ impl Session<'_> {
             upheld,
             evidence: found.map(|c| c.evidence),
         });
-        self.store.save(&self.transcript)?;
+        self.save()?;
         let message = if upheld {
             format!(
                 "appeal upheld: your answer does cover “{point}” — score now {}",
@@ -65,7 +65,7 @@ impl Session<'_> {
         attempt.answered_at = Utc::now();
         let before = first.retries.last().map_or(&first.grade, |r| &r.grade).clone();
         self.transcript.items[index].retries.push(attempt);
-        self.store.save(&self.transcript)?;
+        self.save()?;
         // `/rate` and `/improve` now apply to this attempt.
         self.last_answered = Some(super::Answered::Retry { item: index, retry: first.retries.len() });
         self.last_missed = (grade.missed(), self.transcript.items[index].retries[first.retries.len()].answer.clone());

@@ -18,6 +18,7 @@ pub fn item(id: &str, topic: &str, score: Option<f64>, answer: &str, timed_out: 
         seconds: 60.0,
         timed_out,
         skipped: false,
+        interrupted: false,
         hints: 0,
         self_rating: None,
         grade: Grade {

@@ -57,6 +57,10 @@ pub struct Item {
     pub seconds: f64,
     pub timed_out: bool,
     pub skipped: bool,
+    /// Saved from the draft when the session was ended by SIGHUP (the terminal closed) or
+    /// SIGTERM, not submitted by the candidate.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
     /// Hints taken before answering (practice `/hint`); each lowers the best score reachable.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub hints: usize,
@@ -93,6 +97,7 @@ impl Item {
             seconds: 0.0,
             timed_out: false,
             skipped: false,
+            interrupted: false,
             hints: 0,
             self_rating: None,
             grade,

@@ -56,6 +56,9 @@ pub fn item_flags(item: &Item) -> Vec<String> {
     if item.timed_out {
         flags.push("time ran out".to_string());
     }
+    if item.interrupted {
+        flags.push("interrupted (saved when the session was closed)".to_string());
+    }
     flags.extend(item.grade.flags.iter().cloned());
     flags
 }

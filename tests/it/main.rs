@@ -15,4 +15,5 @@ mod pty;
 mod review;
 mod settings;
 mod shown;
+mod signals;
 mod util;
