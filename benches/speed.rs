@@ -109,7 +109,15 @@ fn main() {
         let assemble = time(11, || assemble::assemble(&docs, &[]).len());
         let qs = assemble::assemble(&docs, &[]);
         let render = time(11, || store::render(&qs).len());
-        let raw: Vec<&str> = docs.iter().flat_map(|d| d.parsed.questions.iter().map(|q| q.question.as_str())).collect();
+        let raw: Vec<viva::bank::dedupe::Item> = docs
+            .iter()
+            .flat_map(|d| d.parsed.questions.iter())
+            .map(|q| viva::bank::dedupe::Item {
+                question: &q.question,
+                code: q.code.as_deref(),
+                answer: q.answer.as_deref(),
+            })
+            .collect();
         let group = time(11, || viva::bank::dedupe::group(&raw).len());
         eprintln!("read+repair {read:?} parse {parse:?} assemble {assemble:?} (group {group:?}) render {render:?}");
     }

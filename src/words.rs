@@ -38,6 +38,7 @@ const PHRASES: &[(&str, &str)] = &[
     ("context manager", "contextmanager"),
     ("event loop", "eventloop"),
     ("fast api", "fastapi"),
+    ("deepcopy", "deep copy"),
     ("i/o", "io"),
     ("cpu-bound", "cpu bound"),
     ("io-bound", "io bound"),
@@ -124,6 +125,29 @@ pub fn topic_words_in_order(question: &str) -> Vec<String> {
         .collect()
 }
 
+/// What the code in a question names, even where English would drop the word: a call such as
+/// `any()` names `any`, a dunder such as `__new__` names `new` and `dunder`, `==` names `eq`,
+/// and `is` beside `==` is the operator (`is`). Stemmed like [`content`].
+pub fn code_words(question: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for token in question.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '(' || c == ')')) {
+        if let Some(name) = token.strip_suffix("()").filter(|n| !n.is_empty() && !n.contains(['(', ')'])) {
+            out.push(stem(&name.to_lowercase()));
+        }
+        if let Some(core) = token.strip_prefix("__").and_then(|t| t.strip_suffix("__")).filter(|c| !c.is_empty()) {
+            out.push(stem(&core.to_lowercase()));
+            out.push("dunder".to_string());
+        }
+    }
+    if question.contains("==") {
+        out.push("eq".to_string());
+        if tokens(question).iter().any(|t| t == "is") {
+            out.push("is".to_string());
+        }
+    }
+    out
+}
+
 /// Share of tokens that are function words: prose is about 0.3–0.5, a word list near 0.
 pub fn function_word_ratio(text: &str) -> f64 {
     let toks = tokens(text);
@@ -152,6 +176,14 @@ mod tests {
         assert_eq!(topic_words("Explain the Global Interpreter Lock (GIL) and its implications"), ["gil"]);
         assert_eq!(topic_words("What is the GIL?"), ["gil"]);
         assert_eq!(topic_words("How does the GIL affect FastAPI apps?"), ["app", "fastapi", "gil"]);
+    }
+
+    #[test]
+    fn code_names_words_english_drops() {
+        assert_eq!(code_words("Explain any() vs all()."), ["any", "all"]);
+        assert_eq!(code_words("What is Python’s __new__ method?"), ["new", "dunder"]);
+        assert_eq!(code_words("Difference between is and == in Python?"), ["eq", "is"]);
+        assert!(code_words("What is a closure?").is_empty());
     }
 
     #[test]

@@ -60,8 +60,11 @@ pub fn assemble(docs: &[Document], existing: &[Question]) -> Vec<Question> {
         .flat_map(|d| d.parsed.questions.iter().map(move |q| (d.file.as_str(), q)))
         .filter(|(file, q)| !covered.covers(file, q))
         .collect();
-    let texts: Vec<&str> = raws.iter().map(|(_, q)| q.question.as_str()).collect();
-    let groups = dedupe::group(&texts);
+    let items: Vec<dedupe::Item> = raws
+        .iter()
+        .map(|(_, q)| dedupe::Item { question: &q.question, code: q.code.as_deref(), answer: q.answer.as_deref() })
+        .collect();
+    let groups = dedupe::group(&items);
     let section_keys: Vec<Option<String>> =
         raws.iter().map(|(file, q)| q.section.as_ref().map(|s| format!("{file}\u{0}{s}"))).collect();
     let trusted = classify::trusted_sections(
@@ -70,23 +73,13 @@ pub fn assemble(docs: &[Document], existing: &[Question]) -> Vec<Question> {
             .filter_map(|((_, q), key)| Some((key.as_deref()?, q.section.as_deref()?, q.question.as_str()))),
     );
 
-    // Ids an unreviewed entry had, by its source and by its wording.
-    let mut keep_ids: HashMap<String, &Question> = HashMap::new();
-    for q in existing.iter().filter(|q| !q.reviewed) {
-        keep_ids.insert(q.source.to_string(), q);
-        keep_ids.entry(normalise(&q.question)).or_insert(q);
-    }
-    let mut used: HashSet<String> =
-        reviewed.iter().flat_map(|q| std::iter::once(q.id.clone()).chain(q.former_ids.iter().cloned())).collect();
-
-    let mut questions: Vec<Question> = reviewed.iter().map(|q| (*q).clone()).collect();
+    let mut questions: Vec<Question> = Vec::with_capacity(groups.len());
     for group in groups {
         let Some(best) = group.iter().copied().max_by_key(|&i| (answer_quality(raws[i].1), std::cmp::Reverse(i)))
         else {
             continue;
         };
         let (file, raw) = raws[best];
-        let source = Source { file: file.to_string(), line: raw.line };
         let marked = group
             .iter()
             .find_map(|&i| if i == best { raw.difficulty } else { None })
@@ -94,7 +87,6 @@ pub fn assemble(docs: &[Document], existing: &[Question]) -> Vec<Question> {
         let section =
             raw.section.as_deref().filter(|_| section_keys[best].as_deref().is_some_and(|k| trusted.contains(k)));
         let classified = classify::classify(&raw.question, raw.answer.as_deref(), section);
-        let topic = classified.topic;
         let (difficulty, difficulty_origin) = match marked {
             Some(d) => (d, DifficultyOrigin::Marked),
             None => (classify::estimate_difficulty(&raw.question, raw.answer.as_deref()), DifficultyOrigin::Estimated),
@@ -116,26 +108,9 @@ pub fn assemble(docs: &[Document], existing: &[Question]) -> Vec<Question> {
             })
             .collect();
         variants.sort_by(|a, b| a.source.cmp(&b.source));
-        let earlier = std::iter::once(source.to_string())
-            .chain(variants.iter().map(|v| v.source.to_string()))
-            .chain(std::iter::once(normalise(&raw.question)))
-            .find_map(|k| keep_ids.get(&k).copied().filter(|q| !used.contains(&q.id)));
-        let (id, former_ids) = match earlier {
-            Some(e) if e.id.starts_with(&format!("{topic}/")) => (e.id.clone(), e.former_ids.clone()),
-            Some(e) => {
-                // Classified under another topic now: a new id, the old one still resolves.
-                used.insert(e.id.clone());
-                let mut former = e.former_ids.clone();
-                former.push(e.id.clone());
-                (unique_id(topic, &raw.question, &used), former)
-            }
-            None => (unique_id(topic, &raw.question, &used), Vec::new()),
-        };
-        used.insert(id.clone());
-        used.extend(former_ids.iter().cloned());
         questions.push(Question {
-            id,
-            topic: topic.to_string(),
+            id: String::new(),
+            topic: classified.topic.to_string(),
             difficulty,
             difficulty_origin,
             topic_confidence: Some(classified.confidence),
@@ -146,13 +121,81 @@ pub fn assemble(docs: &[Document], existing: &[Question]) -> Vec<Question> {
             key_points,
             misconceptions: Vec::new(),
             reviewed: false,
-            former_ids,
+            former_ids: Vec::new(),
             section: raw.section.clone(),
-            source,
+            source: Source { file: file.to_string(), line: raw.line },
             variants,
         });
     }
+    assign_ids(&mut questions, existing);
+    questions.extend(reviewed.iter().map(|q| (*q).clone()));
     order(questions, existing)
+}
+
+/// Gives each new entry (its `id` empty) an id: the id of the unreviewed entry it was before —
+/// found by its source, its variants' sources, then its wording — when that entry's topic is
+/// still its topic; else a new one, the old id kept in `former_ids`. An old entry whose questions
+/// now sit in an entry that kept another id has its id kept there in `former_ids` too, so every
+/// id a transcript may name still resolves.
+fn assign_ids(questions: &mut [Question], existing: &[Question]) {
+    let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+    for (k, q) in existing.iter().enumerate().filter(|(_, q)| !q.reviewed) {
+        let asked = std::iter::once(q.source.to_string()).chain(q.variants.iter().map(|v| v.source.to_string()));
+        for key in asked.chain(std::iter::once(normalise(&q.question))) {
+            by_key.entry(key).or_default().push(k);
+        }
+    }
+    let candidates = |q: &Question| -> Vec<usize> {
+        let keys = std::iter::once(q.source.to_string())
+            .chain(q.variants.iter().map(|v| v.source.to_string()))
+            .chain(std::iter::once(normalise(&q.question)));
+        let mut out: Vec<usize> = Vec::new();
+        for k in keys.flat_map(|k| by_key.get(&k).into_iter().flatten().copied()) {
+            if !out.contains(&k) {
+                out.push(k);
+            }
+        }
+        out
+    };
+    // No new entry takes an id the bank has used, even for a question that is gone.
+    let mut used: HashSet<String> =
+        existing.iter().flat_map(|q| std::iter::once(q.id.clone()).chain(q.former_ids.iter().cloned())).collect();
+    let mut claimed: HashSet<usize> = HashSet::new();
+    // An old entry each new one continues: the same id where the topic is unchanged.
+    for q in questions.iter_mut() {
+        let Some(k) = candidates(q).into_iter().find(|k| !claimed.contains(k)) else { continue };
+        claimed.insert(k);
+        let old = &existing[k];
+        if old.id.starts_with(&format!("{}/", q.topic)) {
+            q.id = old.id.clone();
+            q.former_ids = old.former_ids.clone();
+        } else {
+            q.former_ids = old.former_ids.iter().cloned().chain(std::iter::once(old.id.clone())).collect();
+        }
+        used.insert(old.id.clone());
+        used.extend(old.former_ids.iter().cloned());
+    }
+    // Old entries merged into another: their ids resolve to it.
+    for q in questions.iter_mut() {
+        for k in candidates(q) {
+            if claimed.insert(k) {
+                let old = &existing[k];
+                q.former_ids.push(old.id.clone());
+                q.former_ids.extend(old.former_ids.iter().cloned());
+                used.insert(old.id.clone());
+                used.extend(old.former_ids.iter().cloned());
+            }
+        }
+    }
+    for q in questions.iter_mut().filter(|q| q.id.is_empty()) {
+        q.id = unique_id(&q.topic, &q.question, &used);
+        used.insert(q.id.clone());
+    }
+    for q in questions.iter_mut() {
+        q.former_ids.retain(|f| *f != q.id);
+        let mut seen = HashSet::new();
+        q.former_ids.retain(|f| seen.insert(f.clone()));
+    }
 }
 
 /// Entries of the existing bank first, in its order; each new entry before the first existing

@@ -32,11 +32,12 @@ const CUES: &[(&str, &[&str])] = &[
         "core-python",
         &[
             "repr", "str", "magic", "statement", "feature", "java", "switch", "hash", "eq", "getattr", "getattribute",
-            "new", "del", "call", "any", "all", "builtin", "contextvar", "data", "structure", "decorator", "generator",
-            "iterator", "closure", "lambda", "comprehension", "args", "kwargs", "dunder", "mutable", "immutable",
-            "tuple", "dict", "dictionary", "list", "set", "string", "class", "inheritance", "metaclass", "descriptor",
-            "property", "dataclass", "enum", "exception", "scope", "legb", "nonlocal", "contextmanager", "with",
-            "yield", "walrus", "slice", "namespace", "function", "encapsulation", "exec", "eval", "dunder",
+            "new", "del", "call", "any", "all", "builtin", "contextvar", "structure", "itertools", "functools",
+            "decorator", "generator", "iterator", "closure", "lambda", "comprehension", "args", "kwargs", "dunder",
+            "mutable", "immutable", "tuple", "dict", "dictionary", "list", "set", "string", "class", "inheritance",
+            "metaclass", "descriptor", "property", "dataclass", "enum", "exception", "scope", "legb", "nonlocal",
+            "contextmanager", "with", "yield", "walrus", "slice", "namespace", "function", "encapsulation", "exec",
+            "eval", "dunder",
         ],
     ),
     (
@@ -84,7 +85,7 @@ const CUES: &[(&str, &[&str])] = &[
             "primary", "unique", "foreign", "sql", "database", "sqlalchemy", "postgres", "postgresql", "mysql",
             "sqlite", "index", "transaction", "acid", "isolation", "query", "join", "psycopg", "psycopg2", "asyncpg",
             "alembic", "n+1", "normalization", "nosql", "mongodb", "redis", "pool", "connection", "sharding",
-            "replication", "schema",
+            "replication", "schema", "seed", "migration", "insert",
         ],
     ),
     (
@@ -189,23 +190,11 @@ pub struct Classified {
     pub confidence: f64,
 }
 
-/// The question's words for cue matching: its content words, plus what its code says — a call
-/// such as `any()` names `any` even though "any" is an English function word, a dunder such
-/// as `__new__` names `new` and `dunder`, `==` names `eq`.
+/// The question's words for cue matching: its content words and what its code names
+/// ([`words::code_words`]).
 fn question_words(question: &str) -> Vec<String> {
     let mut out = words::content(question);
-    for token in question.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '(' || c == ')')) {
-        if let Some(name) = token.strip_suffix("()").filter(|n| !n.is_empty() && !n.contains(['(', ')'])) {
-            out.push(words::stem(&name.to_lowercase()));
-        }
-        if let Some(core) = token.strip_prefix("__").and_then(|t| t.strip_suffix("__")).filter(|c| !c.is_empty()) {
-            out.push(words::stem(&core.to_lowercase()));
-            out.push("dunder".to_string());
-        }
-    }
-    if question.contains("==") {
-        out.push("eq".to_string());
-    }
+    out.extend(words::code_words(question));
     out
 }
 

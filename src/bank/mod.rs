@@ -12,6 +12,7 @@ pub mod distil;
 pub mod draw;
 pub mod import;
 pub mod keycheck;
+pub mod lint;
 pub mod repair;
 pub mod search;
 pub mod store;

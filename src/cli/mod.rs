@@ -369,6 +369,9 @@ pub enum BankCommand {
     Validate(ValidateArgs),
     /// Counts by topic, difficulty and source.
     Stats(JsonFlag),
+    /// Review the grouping: variants that look like other questions (suspected wrong merges) and
+    /// entries that look like one question (suspected missed merges), each with a score.
+    Lint(LintArgs),
 }
 
 #[derive(Debug, Args)]
@@ -431,6 +434,25 @@ pub struct ValidateArgs {
     #[arg(long)]
     pub strict: bool,
     /// Print the report as JSON (`ok`, `questions`, `reviewed`, `problems` with file, line, id).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Bank directory (default: `--bank`, `./question_bank`, or the built-in bank).
+    pub dir: Option<PathBuf>,
+    /// Source documents to compare variants' own answers and code with (default: the
+    /// documents in the bank's `sources/` folder, when it has one).
+    #[arg(long = "sources", value_name = "FILE")]
+    pub sources: Vec<PathBuf>,
+    /// Check reviewed entries too (by default their grouping is taken as a person's decision).
+    #[arg(long)]
+    pub all: bool,
+    /// Show at most this many findings of each kind (all with `--json`).
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub limit: usize,
+    /// Print the findings as JSON.
     #[arg(long)]
     pub json: bool,
 }

@@ -465,3 +465,108 @@ fn a_fresh_import_files_core_python_questions_by_what_they_ask_not_their_heading
         }
     }
 }
+
+/// Issue 12's wrong and missed merges, on the shipped sources: the three output puzzles of
+/// source 002 are three entries; "is vs ==" is at most two; "How to seed data?", "deepcopy vs
+/// pickle" and "multiprocessing vs multithreading" are no longer variants of other questions.
+#[test]
+fn a_fresh_import_keeps_different_questions_apart_and_merges_is_versus_equals() {
+    let ws = Workspace::new();
+    let dir = ws.path().join("fresh");
+    let mut args = vec!["bank", "import", "--out", dir.to_str().unwrap()];
+    let srcs = sources();
+    args.extend(srcs.iter().map(String::as_str));
+    ok(&ws.run(&args, ""));
+    let bank = viva::bank::store::load_dir(&dir).unwrap();
+    let puzzles: Vec<&viva::bank::Question> = bank
+        .questions
+        .iter()
+        .filter(|q| q.question == "What is the output?" && q.source.file.starts_with("002_"))
+        .collect();
+    assert_eq!(puzzles.len(), 3, "one entry per puzzle");
+    let mut codes: Vec<&str> = puzzles.iter().map(|q| q.code.as_deref().unwrap()).collect();
+    codes.dedup();
+    assert_eq!(codes.len(), 3);
+    assert!(puzzles.iter().all(|q| q.variants.is_empty()));
+    let is_eq = bank.questions.iter().filter(|q| q.question.contains("is and ==")).count();
+    assert!((1..=2).contains(&is_eq), "is vs == is {is_eq} entries");
+    for own in [
+        "How to seed data?",
+        "Difference between deepcopy and pickle?",
+        "Difference between multiprocessing and multithreading?",
+    ] {
+        let holder = bank
+            .questions
+            .iter()
+            .find(|q| q.question == own || q.variants.iter().any(|v| v.question == own))
+            .unwrap_or_else(|| panic!("{own} is missing"));
+        let with = |words: &[&str]| words.iter().all(|w| holder.question.to_lowercase().contains(w));
+        assert!(
+            !with(&["data model"]) && !with(&["deepcopy", "copy module"]) && !with(&["queue", "manager"]),
+            "{own} sits under {:?}",
+            holder.question
+        );
+    }
+}
+
+#[test]
+fn lint_lists_suspected_wrong_and_missed_merges_with_scores_and_both_texts() {
+    let ws = Workspace::new();
+    let dir = ws.path().join("bank");
+    std::fs::create_dir_all(dir.join("sources")).unwrap();
+    std::fs::write(
+        dir.join("sources/notes.md"),
+        "## Python\n\n### What is the output?\n\n```python\nprint(type(f()))\n```\n\n<class 'coroutine'>\n\n### What is the output?\n\n```python\ngen = (x for x in range(3))\nprint(list(gen)); print(list(gen))\n```\n\n[0, 1, 2] then []\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("core-python.toml"),
+        r#"topic = "core-python"
+
+[[question]]
+id = "core-python/output"
+difficulty = "medium"
+question = "What is the output?"
+source = "notes.md:3"
+code = "print(type(f()))"
+answer = "<class 'coroutine'>"
+
+[[question.variants]]
+question = "What is the output?"
+source = "notes.md:11"
+
+[[question]]
+id = "core-python/is"
+difficulty = "easy"
+question = "Difference between is and == in Python?"
+source = "other.md:1"
+answer = "`is` compares identity, `==` compares values."
+
+[[question]]
+id = "core-python/is-2"
+difficulty = "easy"
+question = "What's the difference between is and ==?"
+source = "other.md:9"
+answer = "`==` compares values while `is` compares identity."
+"#,
+    )
+    .unwrap();
+    let (stdout, stderr) = ok(&ws.run(&["bank", "lint", dir.to_str().unwrap()], ""));
+    assert!(stdout.contains("Suspected wrong merges: 1"), "{stdout}");
+    assert!(stdout.contains("core-python/output  (different code)"), "{stdout}");
+    assert!(stdout.contains("variant: What is the output?  (notes.md:11)"), "{stdout}");
+    assert!(stdout.contains("Suspected missed merges: 1"), "{stdout}");
+    assert!(stdout.contains("core-python/is ~ core-python/is-2"), "{stdout}");
+    assert!(stdout.contains("Difference between is and == in Python?  (other.md:1)"), "{stdout}");
+    assert!(stdout.contains("What's the difference between is and ==?  (other.md:9)"), "{stdout}");
+    assert!(stderr.contains("hint: "), "{stderr}");
+    let (stdout, _) = ok(&ws.run(&["bank", "lint", "--json", dir.to_str().unwrap()], ""));
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let wrong = &report["wrong_merges"][0];
+    assert_eq!(wrong["reason"], "different code");
+    assert_eq!(wrong["variant"]["source"], "notes.md:11");
+    let missed = &report["missed_merges"][0];
+    assert!(missed["score"].as_f64().unwrap() > 0.5, "{missed}");
+    assert_eq!(missed["a"]["question"], "Difference between is and == in Python?");
+    assert_eq!(report["variants_by_wording"], 0);
+}

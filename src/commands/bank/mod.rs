@@ -1,4 +1,6 @@
-//! `viva bank …`: import documents into the bank, list, show, search, validate, stats.
+//! `viva bank …`: import documents into the bank, list, show, search, validate, stats, lint.
+
+mod lint;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -22,6 +24,7 @@ pub fn run(cmd: BankCommand, ctx: &Context) -> Result<()> {
         BankCommand::Search(args) => search_cmd(args, ctx),
         BankCommand::Validate(args) => validate(args, ctx),
         BankCommand::Stats(args) => stats(args.json, ctx),
+        BankCommand::Lint(args) => lint::run(args, ctx),
     }
 }
 
