@@ -282,18 +282,24 @@ pub fn run(args: RegradeArgs, ctx: &Context) -> Result<()> {
     bar.finish_and_clear();
     report(&diffs, args.json, ctx);
     if gone > 0 {
-        ctx.printer
-            .warn(&format!("{gone} answer(s) changed in their file while being graded; their grades were not applied"));
+        ctx.printer.warn(&format!(
+            "{} changed in their file while being graded; their grades were not applied",
+            ui::plural(gone, "answer")
+        ));
     }
     if let Some(reason) = refused {
         return Err(Error::usage(
-            format!("stopped: {reason}; {not_tried} answer(s) were not tried and every grade before is kept"),
+            format!("stopped: {reason}; {} not tried and every grade before is kept", ui::plural(not_tried, "answer")),
             "fix the configuration (`viva config show`), then run the same command again: it continues where it stopped",
         ));
     }
     if failed + gone > 0 {
         return Err(Error::usage(
-            format!("{} of {total} answer(s) could not be graded; their earlier grades are kept", failed + gone),
+            format!(
+                "{} of {} could not be graded; their earlier grades are kept",
+                failed + gone,
+                ui::plural(total, "answer")
+            ),
             "run the same command again later: it continues with those only",
         ));
     }

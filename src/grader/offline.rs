@@ -186,7 +186,7 @@ impl Grader for OfflineGrader {
             &scored,
             &score::RUBRIC,
             [
-                format!("{covered} of {} key points covered.", points.len()),
+                format!("{covered} of {} covered.", crate::ui::plural(points.len(), "key point")),
                 checks::depth_feedback(scored.criteria[1]).into(),
                 checks::clarity_feedback(scored.criteria[2]).into(),
             ],

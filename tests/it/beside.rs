@@ -228,7 +228,7 @@ fn a_failed_regrade_keeps_every_score_and_exits_non_zero() {
     cmd.env("OPENAI_BASE_URL", &broken.url).env("VIVA_RETRIES", "0");
     let out = crate::util::run_cmd(cmd, "");
     assert!(!out.status.success(), "a run where every answer failed exits non-zero");
-    assert!(text(&out.stderr).contains("2 of 2 answer(s) could not be graded"), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("2 of 2 answers could not be graded"), "{}", text(&out.stderr));
     let t = read(&ws, &id);
     for (item, was) in t["items"].as_array().unwrap().iter().zip(before["items"].as_array().unwrap()) {
         assert_eq!(item["grade"], was["grade"], "the score stays current");
@@ -250,7 +250,7 @@ fn a_refused_key_stops_the_run_after_one_request() {
     let out = crate::util::run_cmd(cmd, "");
     assert!(!out.status.success());
     let err = text(&out.stderr);
-    assert!(err.contains("stopped") && err.contains("401") && err.contains("2 answer(s) were not tried"), "{err}");
+    assert!(err.contains("stopped") && err.contains("401") && err.contains("2 answers not tried"), "{err}");
     assert_eq!(refusing.chats().len(), 1, "no doomed requests after the first refusal");
     assert!(read(&ws, &id)["items"].as_array().unwrap().iter().all(|i| i["grade"]["status"] == "graded"));
 }
