@@ -254,3 +254,20 @@ fn a_refused_key_stops_the_run_after_one_request() {
     assert_eq!(refusing.chats().len(), 1, "no doomed requests after the first refusal");
     assert!(read(&ws, &id)["items"].as_array().unwrap().iter().all(|i| i["grade"]["status"] == "graded"));
 }
+
+#[test]
+fn a_regrade_waits_while_another_process_holds_the_folders_write_lock() {
+    let ws = Workspace::new();
+    let id = session(&ws, 1, &["The GIL is a mutex around the interpreter."]);
+    let before = std::fs::read(ws.transcripts().join(format!("{id}.json"))).unwrap();
+    // Hold the lock every viva writer takes, start the regrade, then release.
+    let held = std::fs::File::open(ws.transcripts()).unwrap();
+    held.lock().unwrap();
+    let mut regrade = spawn(ws.cmd(&["regrade", &id, "--grader", "offline"]));
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(regrade.try_wait().unwrap().is_none(), "the regrade waits for the lock");
+    assert_eq!(std::fs::read(ws.transcripts().join(format!("{id}.json"))).unwrap(), before, "written under the lock");
+    held.unlock().unwrap();
+    success(&regrade.wait_with_output().unwrap());
+    assert_eq!(read(&ws, &id)["items"][0]["history"].as_array().unwrap().len(), 1);
+}
