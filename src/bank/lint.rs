@@ -3,8 +3,9 @@
 //! score and both texts, judged as the importer judges ([`super::dedupe::compare`]).
 //!
 //! A variant is compared with its entry on its own source's answer and code when the source
-//! documents are at hand (`sources`, keyed `file:line`), else on its wording alone. Entries a
-//! person reviewed are left out unless `all` is set: their grouping was a person's decision.
+//! documents are at hand (`sources`, keyed `file:line`), else on its wording alone. A reviewed
+//! entry's variants, and pairs of two reviewed entries, are left out unless `all` is set: their
+//! grouping was a person's decision. A new entry that looks like a reviewed one is reported.
 //! Pure: no I/O.
 
 use std::collections::HashMap;
@@ -54,7 +55,7 @@ pub struct MissedMerge {
 pub struct Report {
     pub wrong_merges: Vec<WrongMerge>,
     pub missed_merges: Vec<MissedMerge>,
-    /// Reviewed entries left out (see `all`).
+    /// Reviewed entries whose grouping was not checked (see `all`).
     pub reviewed_skipped: usize,
     /// Variants compared on their wording alone (their source was not at hand).
     pub variants_by_wording: usize,
@@ -107,14 +108,18 @@ pub fn lint(questions: &[Question], sources: &HashMap<String, RawQuestion>, all:
             }
         }
     }
-    let items: Vec<Item> = checked.iter().map(|q| item(q)).collect();
+    let items: Vec<Item> = questions.iter().map(item).collect();
     for (i, j, likeness) in dedupe::same_pairs(&items) {
+        let (a, b) = (&questions[i], &questions[j]);
+        if a.reviewed && b.reviewed && !all {
+            continue;
+        }
         report.missed_merges.push(MissedMerge {
             score: likeness.score(),
             question_likeness: round(likeness.question),
             answer_agreement: likeness.answers.map(round),
-            a: side(checked[i]),
-            b: side(checked[j]),
+            a: side(a),
+            b: side(b),
         });
     }
     let by_source = |a: &Side, b: &Side| parse(&a.source).cmp(&parse(&b.source));
@@ -215,6 +220,14 @@ mod tests {
         assert_eq!((m.a.id.as_str(), m.b.id.as_str()), ("core-python/is", "core-python/is-2"));
         assert!(m.score > 0.5, "{m:?}");
         assert_eq!(report.variants_by_wording, 0);
+    }
+
+    #[test]
+    fn a_new_entry_that_looks_like_a_reviewed_one_is_reported() {
+        let mut a = entry("core-python/is", "Difference between is and == in Python?", "`is` compares identity.", 1);
+        a.reviewed = true;
+        let b = entry("core-python/is-2", "What's the difference between is and ==?", "`is` compares identity.", 2);
+        assert_eq!(lint(&[a, b], &HashMap::new(), false).missed_merges.len(), 1);
     }
 
     #[test]

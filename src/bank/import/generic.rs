@@ -1,10 +1,12 @@
 //! The structural parser behind every Markdown and plain-text shape: it finds question lines
 //! (question headings at any level, bold question lines, `Q:` prefixes, `<details>` summaries,
-//! numbered list items), takes everything up to the next boundary as the answer, treats
-//! other headings as sections, and reports every block it did not take.
+//! numbered list items — wrapped over indented lines or ended by `<br>` —, rows of a
+//! question/answer table), takes everything up to the next boundary as the answer, treats
+//! other headings as sections, and reports every block it did not take. Numbered questions
+//! count beside question headings when a document mixes both.
 
 use super::text::{self, clean_question, difficulty_mark, heading, is_fence, is_question_text};
-use super::{RawQuestion, Skipped};
+use super::{RawQuestion, Skipped, table};
 
 /// Switches for the document kinds that need them.
 #[derive(Debug, Clone, Copy, Default)]
@@ -25,6 +27,8 @@ enum Kind {
     Numbered,
     /// A plain line ending in `?`, after a blank line (documents with no other structure).
     Plain,
+    /// A row of a question/answer table; its answer is the row's answer cell.
+    TableRow,
 }
 
 #[derive(Debug)]
@@ -36,6 +40,9 @@ struct Marker {
     difficulty: Option<crate::bank::Difficulty>,
     /// Text after the question on the same line (`Q: … A: …`), if any.
     inline: Option<String>,
+    /// Lines after the marker's that belong to the question (a numbered item wrapped over
+    /// indented lines).
+    extra: usize,
 }
 
 /// Counts of each question kind, used to recognise the shape.
@@ -49,6 +56,7 @@ pub struct Census {
     pub plain: usize,
     pub answer_markers: usize,
     pub difficulty_marks: usize,
+    pub table_rows: usize,
 }
 
 fn bold_line(t: &str) -> Option<&str> {
@@ -112,6 +120,38 @@ fn numbered_item(line: &str) -> Option<&str> {
     line[digits..].strip_prefix(". ").or_else(|| line[digits..].strip_prefix(") ")).map(str::trim)
 }
 
+/// A numbered item with the indented lines it wraps over, while it reads as unfinished (no
+/// `?`, `.` or `<br>` at its end yet): `(text, lines used after the first)`.
+fn wrapped_item(lines: &[&str], i: usize) -> Option<(String, usize)> {
+    let mut text = numbered_item(lines[i])?.to_string();
+    let mut extra = 0;
+    let finished = |t: &str| {
+        let t = t.trim_end();
+        t.ends_with(['?', '.', ':']) || text::ends_with_break(t)
+    };
+    while !finished(&text)
+        && let Some(next) = lines.get(i + 1 + extra)
+        && next.starts_with(char::is_whitespace)
+        && !next.trim().is_empty()
+        && !next.trim_start().starts_with(['-', '*', '•'])
+    {
+        text.push(' ');
+        text.push_str(next.trim());
+        extra += 1;
+    }
+    Some((text, extra))
+}
+
+/// First words of a numbered item that asks something even without a `?` ("Explain how …").
+const ASKING: &[&str] = &["what", "how", "why", "when", "which", "who", "explain", "describe", "discuss", "difference"];
+
+/// Whether a numbered item is a question: it ends in `?`, or it is worded as one and ends as a
+/// sentence (steps of an answer — "1. Create a venv." — are not).
+fn numbered_question(q: &str) -> bool {
+    let first = q.split_whitespace().next().unwrap_or("").to_lowercase();
+    is_question_text(q) && (q.ends_with('?') || ASKING.contains(&first.as_str()) && q.ends_with('.'))
+}
+
 /// Link syntax `[text](#anchor)` reduced to its text (tables of contents).
 fn unlink(t: &str) -> String {
     let t = t.trim();
@@ -146,10 +186,16 @@ enum Looseness {
 }
 
 fn find_markers(lines: &[&str], opts: Options, looseness: Looseness) -> Vec<Marker> {
-    let allow_numbered = looseness >= Looseness::Numbered;
+    let rows = table::rows(lines);
+    // A document that mixes question headings with numbered questions: both count.
+    let allow_numbered = looseness >= Looseness::Numbered || numbered_questions(lines) >= 2;
     let mut markers = Vec::new();
     let mut in_fence = false;
+    let mut skip_to = 0;
     for (i, raw) in lines.iter().enumerate() {
+        if i < skip_to {
+            continue;
+        }
         if is_fence(raw) {
             in_fence = !in_fence;
             continue;
@@ -164,8 +210,14 @@ fn find_markers(lines: &[&str], opts: Options, looseness: Looseness) -> Vec<Mark
             question: q,
             title: title.to_string(),
             inline,
+            extra: 0,
         };
-        if let Some((level, title)) = heading(raw).filter(|_| !opts.plain_titles) {
+        if let Some((question, answer)) = rows.get(&i) {
+            let q = clean_question(question);
+            if !q.is_empty() {
+                markers.push(marker(Kind::TableRow, Some(q), raw, Some(answer.clone())));
+            }
+        } else if let Some((level, title)) = heading(raw).filter(|_| !opts.plain_titles) {
             let q = clean_question(&unlink(title));
             let q = is_question_text(&q).then_some(q);
             markers.push(marker(Kind::Heading(level), q, title, None));
@@ -187,10 +239,11 @@ fn find_markers(lines: &[&str], opts: Options, looseness: Looseness) -> Vec<Mark
             if is_question_text(&q) && (q.ends_with('?') || text::leading_number(inner).is_some()) {
                 markers.push(marker(Kind::Bold, Some(q), raw, None));
             }
-        } else if let Some(item) = numbered_item(raw).filter(|_| allow_numbered) {
-            let q = clean_question(&unlink(item));
-            if q.ends_with('?') && is_question_text(&q) {
-                markers.push(marker(Kind::Numbered, Some(q), raw, None));
+        } else if let Some((item, extra)) = wrapped_item(lines, i).filter(|_| allow_numbered) {
+            let q = clean_question(&unlink(&item));
+            if numbered_question(&q) {
+                markers.push(Marker { extra, ..marker(Kind::Numbered, Some(q), raw, None) });
+                skip_to = i + 1 + extra;
             }
         } else if looseness == Looseness::Plain
             && !raw.starts_with(char::is_whitespace)
@@ -211,6 +264,23 @@ fn find_markers(lines: &[&str], opts: Options, looseness: Looseness) -> Vec<Mark
     markers
 }
 
+/// How many top-level numbered items outside code read as questions.
+fn numbered_questions(lines: &[&str]) -> usize {
+    let mut in_fence = false;
+    let mut n = 0;
+    for i in 0..lines.len() {
+        if is_fence(lines[i]) {
+            in_fence = !in_fence;
+        } else if !in_fence
+            && let Some((item, _)) = wrapped_item(lines, i)
+            && numbered_question(&clean_question(&unlink(&item)))
+        {
+            n += 1;
+        }
+    }
+    n
+}
+
 /// Counts question kinds, for shape recognition.
 pub fn census(lines: &[&str]) -> Census {
     let mut markers = find_markers(lines, Options::default(), Looseness::Numbered);
@@ -226,6 +296,7 @@ pub fn census(lines: &[&str]) -> Census {
             Kind::Summary => c.summaries += 1,
             Kind::Numbered => c.numbered += 1,
             Kind::Plain => c.plain += 1,
+            Kind::TableRow => c.table_rows += 1,
         }
         if m.difficulty.is_some() {
             c.difficulty_marks += 1;
@@ -287,12 +358,15 @@ pub fn parse(lines: &[&str], opts: Options) -> (Vec<RawQuestion>, Vec<Skipped>) 
                 _ => true,
             })
             .map_or(lines.len(), |n| n.line);
-        let body_end = if m.kind == Kind::Summary {
-            lines[m.line..end].iter().position(|l| l.contains("</details>")).map_or(end, |p| m.line + p)
-        } else {
-            end
+        let body_end = match m.kind {
+            Kind::Summary => {
+                lines[m.line..end].iter().position(|l| l.contains("</details>")).map_or(end, |p| m.line + p)
+            }
+            // A row's answer is its cell: what follows the table is not part of it.
+            Kind::TableRow => m.line + 1,
+            _ => end,
         };
-        let body = &lines[(m.line + 1).min(body_end)..body_end];
+        let body = &lines[(m.line + 1 + m.extra).min(body_end)..body_end];
         match &m.question {
             None => {
                 let Kind::Heading(level) = m.kind else {

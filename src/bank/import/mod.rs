@@ -8,6 +8,7 @@
 mod flattened;
 mod generic;
 mod read;
+mod table;
 #[cfg(test)]
 mod tests;
 pub mod text;
@@ -38,6 +39,8 @@ pub enum Shape {
     QuestionLines,
     /// HTML collapsible blocks: `<details><summary>Question</summary> answer </details>`.
     HtmlDetails,
+    /// A table of one-line questions and answers (`| Question | Answer |`).
+    QaTable,
 }
 
 impl Shape {
@@ -51,6 +54,7 @@ impl Shape {
             Shape::NumberedList => "numbered-list",
             Shape::HtmlDetails => "html-details",
             Shape::QuestionLines => "question-lines",
+            Shape::QaTable => "qa-table",
         }
     }
 }
@@ -97,8 +101,10 @@ pub fn parse(text: &str) -> ParsedDocument {
             || lines.iter().any(|l| text::is_fence(l));
         let census = generic::census(&lines);
         let opts = generic::Options { detect_code: !markdown, plain_titles: !markdown };
-        let structured = census.heading_questions + census.bold_questions + census.summaries;
-        let shape = if census.prefixed >= 2 && census.prefixed >= structured {
+        let structured = census.heading_questions + census.bold_questions + census.summaries + census.table_rows;
+        let shape = if census.table_rows >= 2 && census.table_rows * 2 > structured {
+            Shape::QaTable
+        } else if census.prefixed >= 2 && census.prefixed >= structured {
             Shape::PlainNotes
         } else if census.difficulty_marks >= 2 {
             Shape::MarkdownDifficulty

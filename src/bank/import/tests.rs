@@ -21,7 +21,7 @@ fn the_five_seed_documents_give_their_counts_with_answers() {
     let counts: Vec<usize> = SEEDS.iter().map(|s| seed(s).questions.len()).collect();
     assert_eq!(counts[0], 20);
     assert!((460..=490).contains(&counts[1]), "001: {}", counts[1]);
-    assert_eq!(counts[2], 28);
+    assert_eq!(counts[2], 38, "002: 28 questions and the 10 rows of its Quick Revision table");
     assert_eq!(counts[3], 97);
     assert_eq!(counts[4], 16);
     assert!(counts.iter().sum::<usize>() >= 580);
@@ -358,4 +358,104 @@ mod fuzz {
             }
         }
     }
+}
+
+fn shape(name: &str) -> ParsedDocument {
+    let path = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/shapes/")).join(name);
+    parse(&read_document(&path).unwrap())
+}
+
+fn asked(d: &ParsedDocument) -> Vec<&str> {
+    d.questions.iter().map(|q| q.question.as_str()).collect()
+}
+
+#[test]
+fn a_questions_only_numbered_list_wrapped_over_indented_lines() {
+    let d = shape("numbered-wrapped.txt");
+    assert_eq!(
+        asked(&d),
+        [
+            "What is the difference between a process and a thread, and when would you pick one over the other for a CPU-bound job?",
+            "Explain how CPython's garbage collector finds reference cycles and what its three generations are for.",
+            "Why would you give a class __slots__?",
+            "How does a FastAPI dependency with yield clean up after the response has been sent, and what happens when the endpoint raises?",
+            "When is select_related better than prefetch_related in Django?",
+        ]
+    );
+    assert!(d.questions.iter().all(|q| q.answer.is_none()), "{:?}", d.questions);
+    assert_eq!(d.questions.iter().map(|q| q.line).collect::<Vec<_>>(), [3, 5, 7, 8, 11]);
+}
+
+#[test]
+fn numbered_questions_ended_by_br_with_ans_paragraphs_and_bullets() {
+    let d = shape("br-ans.md");
+    assert_eq!(
+        asked(&d),
+        ["What is a decorator?", "What does `yield` do in a function?", "Why is a mutable default argument a trap?"]
+    );
+    assert_eq!(
+        d.questions[0].answer.as_deref(),
+        Some(
+            "A decorator is a callable that takes a function and returns a replacement for it.\nIt runs once, when the decorated function is defined.\n\n- Used for logging, caching and access checks\n- `functools.wraps` keeps the wrapped function's name and docstring"
+        )
+    );
+    assert!(d.questions[1].answer.as_deref().unwrap().starts_with("It makes the function a generator function"));
+    assert_eq!(
+        d.questions[2].answer.as_deref(),
+        Some(
+            "The default is evaluated once, when `def` runs, so every call shares the same list.\n\n- Use `None` as the default and create the list inside the function"
+        )
+    );
+}
+
+#[test]
+fn a_document_mixing_question_headings_with_numbered_questions() {
+    let d = shape("mixed.md");
+    assert_eq!(
+        asked(&d),
+        [
+            "What is a list comprehension?",
+            "What is the difference between a list and a tuple?",
+            "What is the GIL?",
+            "How do threads help I/O-bound code?",
+            "When would you choose asyncio over threads?",
+        ]
+    );
+    let sections: Vec<Option<&str>> = d.questions.iter().map(|q| q.section.as_deref()).collect();
+    assert_eq!(
+        sections,
+        [Some("Core Python"), Some("Core Python"), Some("Concurrency"), Some("Concurrency"), Some("Concurrency")]
+    );
+    assert_eq!(
+        d.questions[1].answer.as_deref(),
+        Some("Lists are mutable; tuples are immutable and can be dictionary keys when their items are hashable.")
+    );
+    // The numbered steps after the last question are its answer, not questions.
+    assert!(d.questions[4].answer.as_deref().unwrap().contains("2. Run it under cProfile."));
+}
+
+#[test]
+fn one_line_question_and_answer_tables() {
+    let d = shape("one-liners.md");
+    assert_eq!(d.shape, Shape::QaTable);
+    let got: Vec<(&str, Option<&str>, usize)> =
+        d.questions.iter().map(|q| (q.question.as_str(), q.answer.as_deref(), q.line)).collect();
+    assert_eq!(
+        got,
+        [
+            ("What is the GIL?", Some("A CPython lock: one thread runs bytecode at a time"), 7),
+            ("`__slots__` saves?", Some("Memory (no per-instance `__dict__`)"), 8),
+            ("Type hint for optional?", Some("`Optional[X]` or `X | None`"), 9),
+        ]
+    );
+}
+
+#[test]
+fn the_quick_revision_table_of_source_002_is_read() {
+    let d = seed(SEEDS[2]);
+    let rows: Vec<&RawQuestion> =
+        d.questions.iter().filter(|q| q.section.as_deref() == Some("Quick Revision — One-Liners")).collect();
+    assert_eq!(rows.len(), 10);
+    assert_eq!(rows[1].question, "What is GIL?");
+    assert_eq!(rows[1].answer.as_deref(), Some("One thread at a time in CPython"));
 }

@@ -40,7 +40,7 @@ pub fn is_question_text(text: &str) -> bool {
 /// Strips Markdown emphasis, list/heading numbering (`1.`, `Q3.`, `1)`), difficulty marks and
 /// leading emoji from a question line.
 pub fn clean_question(text: &str) -> String {
-    let mut t = text.trim().to_string();
+    let mut t = without_breaks(text).trim().to_string();
     loop {
         let before = t.clone();
         t = strip_emphasis(t.trim()).to_string();
@@ -52,6 +52,21 @@ pub fn clean_question(text: &str) -> String {
         }
     }
     t.trim().to_string()
+}
+
+/// HTML line breaks (`<br>`, `<br/>`, `<br />`) as spaces.
+fn without_breaks(text: &str) -> String {
+    let mut t = text.to_string();
+    for b in ["<br>", "<br/>", "<br />", "<BR>"] {
+        t = t.replace(b, " ");
+    }
+    t
+}
+
+/// Whether a line ends with an HTML line break.
+pub fn ends_with_break(line: &str) -> bool {
+    let t = line.trim_end().to_lowercase();
+    ["<br>", "<br/>", "<br />"].iter().any(|b| t.ends_with(b))
 }
 
 /// `**text**`, `__text__`, `*text*` wrapping the whole line (a trailing `:` allowed).
@@ -334,6 +349,7 @@ mod tests {
         );
         assert_eq!(clean_question("🔹 12) What is a closure? (Easy)"), "What is a closure?");
         assert_eq!(clean_question("**Q3: What is `__slots__`?**"), "What is `__slots__`?");
+        assert_eq!(clean_question("7. What does yield do?<br>"), "What does yield do?");
     }
 
     #[test]

@@ -60,7 +60,10 @@ pub fn run(args: LintArgs, ctx: &Context) -> Result<()> {
     more(p, report.missed_merges.len(), args.limit);
     let mut notes = vec![format!("{} entries of {}", bank.questions.len(), bank.origin_label())];
     if report.reviewed_skipped > 0 {
-        notes.push(format!("{} reviewed entries left out (`--all` checks them)", report.reviewed_skipped));
+        notes.push(format!(
+            "the grouping of {} reviewed entries taken as a person's decision (`--all` checks it)",
+            report.reviewed_skipped
+        ));
     }
     if report.variants_by_wording > 0 {
         notes.push(format!(

@@ -106,6 +106,8 @@ fn import_cmd(args: ImportArgs, ctx: &Context) -> Result<()> {
             p.err(format!("    {}", p.paint_err(Tone::Dim, &format!("line {}: skipped: {}", s.line, s.reason))));
         }
     }
+    let known: std::collections::HashSet<&str> = existing.iter().map(|q| q.id.as_str()).collect();
+    let new = questions.iter().filter(|q| !known.contains(q.id.as_str())).count();
     let verb = if args.dry_run { "would write" } else { "wrote" };
     p.err(format!(
         "{raw} questions in {} documents -> {} bank entries after grouping duplicates ({} reviewed, kept as they are); {verb} {} topic files to `{}`",
@@ -115,6 +117,12 @@ fn import_cmd(args: ImportArgs, ctx: &Context) -> Result<()> {
         files.len(),
         args.out.display()
     ));
+    if !existing.is_empty() && new > 0 {
+        p.hint(&format!(
+            "{new} new entries; `viva bank lint {}` shows any that look like an existing one",
+            args.out.display()
+        ));
+    }
     Ok(())
 }
 
