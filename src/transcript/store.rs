@@ -203,12 +203,11 @@ impl Store {
         std::fs::create_dir_all(&self.dir).map_err(err)?;
         let _lock = self.write_lock()?;
         let base = self.known.lock().ok().and_then(|k| k.get(&t.id).cloned());
-        let merged = match (base, self.read(&t.id)) {
-            (Some(base), Ok(disk)) => super::merge::merge(&base, t, disk),
-            // First save by this writer, or nothing readable on disk: this copy is the session.
-            _ => t.clone(),
-        };
-        let json = serde_json::to_vec_pretty(&merged).map_err(|e| err(std::io::Error::other(e)))?;
+        // Without a base (nothing opened or created through this store) or a readable file, this
+        // copy is the session.
+        let merged = base.and_then(|base| Some(super::merge::merge(&base, t, self.read(&t.id).ok()?)));
+        let json =
+            serde_json::to_vec_pretty(merged.as_ref().unwrap_or(t)).map_err(|e| err(std::io::Error::other(e)))?;
         write_atomic(&path, &json).map_err(err)?;
         self.remember(t);
         Ok(path)
