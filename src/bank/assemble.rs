@@ -134,7 +134,9 @@ pub fn assemble(docs: &[Document], existing: &[Question]) -> Vec<Question> {
 
 /// Gives each new entry (its `id` empty) an id: the id of the unreviewed entry it was before —
 /// found by its source, its variants' sources, then its wording — when that entry's topic is
-/// still its topic; else a new one, the old id kept in `former_ids`. An old entry whose questions
+/// still its topic; else a new one, the old id kept in `former_ids`. An answer key with
+/// misconceptions (proposed by `viva bank keypoints`) is carried over while the reference is
+/// unchanged. An old entry whose questions
 /// now sit in an entry that kept another id has its id kept there in `former_ids` too, so every
 /// id a transcript may name still resolves.
 fn assign_ids(questions: &mut [Question], existing: &[Question]) {
@@ -166,6 +168,12 @@ fn assign_ids(questions: &mut [Question], existing: &[Question]) {
         let Some(k) = candidates(q).into_iter().find(|k| !claimed.contains(k)) else { continue };
         claimed.insert(k);
         let old = &existing[k];
+        // An answer key written for this entry (by `viva bank keypoints`, or by hand without
+        // marking it reviewed) stays while the reference it was written for is unchanged.
+        if !old.misconceptions.is_empty() && old.answer == q.answer {
+            q.key_points = old.key_points.clone();
+            q.misconceptions = old.misconceptions.clone();
+        }
         if old.id.starts_with(&format!("{}/", q.topic)) {
             q.id = old.id.clone();
             q.former_ids = old.former_ids.clone();
@@ -340,6 +348,19 @@ mod tests {
         assert_eq!(again[0], reviewed);
         assert_eq!(again.len(), 2, "the merged question is not re-created: {again:#?}");
         assert_eq!(again[1], first[1], "the unreviewed entry keeps its id");
+    }
+
+    #[test]
+    fn a_proposed_answer_key_survives_a_reimport_while_its_reference_is_unchanged() {
+        let docs = [doc("a.md", vec![raw("What is a closure?", Some("A function capturing variables."), 3)])];
+        let mut bank = assemble(&docs, &[]);
+        bank[0].key_points = vec![Claim::new("A closure keeps its enclosing scope's variables alive.")];
+        bank[0].misconceptions = vec![Claim::new("A closure copies the variables when it is defined.")];
+        assert_eq!(assemble(&docs, &bank), bank);
+        let changed = [doc("a.md", vec![raw("What is a closure?", Some("A function and its captured cells."), 3)])];
+        let again = assemble(&changed, &bank);
+        assert_eq!(again[0].id, bank[0].id);
+        assert!(again[0].misconceptions.is_empty(), "a new reference gets a new key");
     }
 
     #[test]

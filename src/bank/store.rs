@@ -500,7 +500,7 @@ pub fn render(questions: &[Question]) -> Vec<(String, String)> {
 
 mod keep;
 mod keys;
-pub use keep::{entry_texts, render_keeping};
+pub use keep::{entry_texts, render_entry, render_keeping};
 pub use keys::KeyProblem;
 
 #[cfg(test)]

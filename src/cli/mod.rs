@@ -372,6 +372,9 @@ pub enum BankCommand {
     /// Review the grouping: variants that look like other questions (suspected wrong merges) and
     /// entries that look like one question (suspected missed merges), each with a score.
     Lint(LintArgs),
+    /// Ask the configured LLM to propose key points and misconceptions for entries not yet
+    /// reviewed, and write them into the bank for you to check (never marked reviewed).
+    Keypoints(KeypointsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -436,6 +439,19 @@ pub struct ValidateArgs {
     /// Print the report as JSON (`ok`, `questions`, `reviewed`, `problems` with file, line, id).
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct KeypointsArgs {
+    /// Entries to propose for (default: every unreviewed entry of the chosen topics).
+    #[arg(value_name = "ID")]
+    pub ids: Vec<String>,
+    /// Only entries of this topic (repeatable).
+    #[arg(long = "topic", short = 't', value_name = "TOPIC")]
+    pub topics: Vec<String>,
+    /// Show the proposals, write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,7 @@
 //!   `viva resume`.
 
 pub mod client;
+pub mod propose;
 pub mod reply;
 
 use std::collections::HashMap;

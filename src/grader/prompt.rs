@@ -14,6 +14,7 @@ const RUBRIC: &str = include_str!("../../prompts/rubric.toml");
 const FOLLOWUP: &str = include_str!("../../prompts/followup.md");
 const IMPROVE: &str = include_str!("../../prompts/improve.md");
 const RECHECK: &str = include_str!("../../prompts/recheck.md");
+const KEYPOINTS: &str = include_str!("../../prompts/keypoints.md");
 
 /// One rubric criterion.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -49,6 +50,9 @@ pub struct Prompts {
     pub followup: String,
     pub improve: String,
     pub recheck: String,
+    /// The request for an answer key (`viva bank keypoints`); not part of `prompt_hash`, which
+    /// names the grading prompts.
+    pub keypoints: String,
     pub criteria: Vec<Criterion>,
     /// First 12 hex digits of SHA-256 over the three templates.
     pub prompt_hash: String,
@@ -81,6 +85,7 @@ impl Prompts {
         let (followup, _) = read("followup.md", FOLLOWUP)?;
         let (improve, _) = read("improve.md", IMPROVE)?;
         let (recheck, _) = read("recheck.md", RECHECK)?;
+        let (keypoints, keypoints_name) = read("keypoints.md", KEYPOINTS)?;
         let (rubric, rubric_name) = read("rubric.toml", RUBRIC)?;
         let criteria = toml::from_str::<RubricFile>(&rubric)
             .map_err(|e| PromptError::Rubric { name: rubric_name.clone(), message: e.to_string() })?
@@ -95,6 +100,8 @@ impl Prompts {
         let mut env = minijinja::Environment::new();
         env.add_template("user", &user)
             .map_err(|e| PromptError::Template { name: user_name, message: e.to_string() })?;
+        env.add_template("keypoints", &keypoints)
+            .map_err(|e| PromptError::Template { name: keypoints_name, message: e.to_string() })?;
         Ok(Prompts {
             prompt_hash: hash(&[&system, &user, &repair, &followup, &improve, &recheck]),
             rubric_hash: hash(&[&rubric]),
@@ -104,6 +111,7 @@ impl Prompts {
             followup,
             improve,
             recheck,
+            keypoints,
             criteria,
         })
     }
@@ -136,11 +144,26 @@ impl Prompts {
             .unwrap_or_else(|_| self.recheck.clone())
     }
 
+    /// The request for one entry's answer key.
+    pub fn render_keypoints(&self, ctx: &KeypointsContext) -> Result<String, PromptError> {
+        let env = minijinja::Environment::new();
+        env.render_str(&self.keypoints, minijinja::Value::from(minijinja::value::Serde(ctx)))
+            .map_err(|e| PromptError::Template { name: "keypoints.md".into(), message: e.to_string() })
+    }
+
     /// The follow-up message asking for a corrected reply.
     pub fn render_repair(&self, problem: &str) -> String {
         let env = minijinja::Environment::new();
         env.render_str(&self.repair, minijinja::context! { problem => problem }).unwrap_or_else(|_| self.repair.clone())
     }
+}
+
+/// What the answer-key template (`keypoints.md`) sees.
+#[derive(Debug, Serialize)]
+pub struct KeypointsContext<'a> {
+    pub question: &'a str,
+    pub code: Option<&'a str>,
+    pub reference: &'a str,
 }
 
 /// What the follow-up template sees.

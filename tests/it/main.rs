@@ -7,6 +7,7 @@ mod calibrate;
 mod e2e;
 mod fake_llm;
 mod interview;
+mod keypoints;
 mod llm;
 mod llm_commands;
 mod loop_repl;

@@ -36,7 +36,7 @@ pub fn entry_texts(text: &str) -> Vec<(String, String)> {
 }
 
 /// One entry as [`super::render_file`] writes it, without the file's `topic` line.
-fn render_entry(q: &Question) -> String {
+pub fn render_entry(q: &Question) -> String {
     let file = FileOut { topic: &q.topic, question: vec![entry_out(q)] };
     let text = toml::to_string_pretty(&file).unwrap_or_default();
     text.find("[[question]]").map_or(text.as_str(), |at| &text[at..]).trim_end().to_string()

@@ -1,5 +1,7 @@
-//! `viva bank …`: import documents into the bank, list, show, search, validate, stats, lint.
+//! `viva bank …`: import documents into the bank, list, show, search, validate, stats, lint,
+//! keypoints.
 
+mod keypoints;
 mod lint;
 
 use std::collections::{BTreeMap, HashMap};
@@ -25,6 +27,7 @@ pub fn run(cmd: BankCommand, ctx: &Context) -> Result<()> {
         BankCommand::Validate(args) => validate(args, ctx),
         BankCommand::Stats(args) => stats(args.json, ctx),
         BankCommand::Lint(args) => lint::run(args, ctx),
+        BankCommand::Keypoints(args) => keypoints::run(args, ctx),
     }
 }
 
