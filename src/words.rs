@@ -38,7 +38,6 @@ const PHRASES: &[(&str, &str)] = &[
     ("context manager", "contextmanager"),
     ("event loop", "eventloop"),
     ("fast api", "fastapi"),
-    ("deepcopy", "deep copy"),
     ("i/o", "io"),
     ("cpu-bound", "cpu bound"),
     ("io-bound", "io bound"),

@@ -70,16 +70,22 @@ struct Key {
     answer: Option<Vec<String>>,
 }
 
+/// Spellings of one subject folded into one before matching ("deepcopy" is "deep copy"); kept
+/// here rather than in [`crate::words`], whose tokens the grader matches answers with.
+fn fold(question: &str) -> String {
+    question.to_lowercase().replace("deepcopy", "deep copy")
+}
+
 fn key(item: &Item) -> Key {
-    let lower = item.question.to_lowercase();
+    let lower = fold(item.question);
     let first_sentence = lower.split_inclusive(['?', '.']).next().unwrap_or(&lower);
     let comparison =
         [" vs ", " vs. ", "difference between", " versus ", "compare"].iter().any(|c| first_sentence.contains(c));
-    let mut words = words::topic_words(item.question);
+    let mut words = words::topic_words(&lower);
     words.extend(words::code_words(item.question));
     words.sort();
     words.dedup();
-    let mut first: Vec<String> = words::topic_words_in_order(item.question);
+    let mut first: Vec<String> = words::topic_words_in_order(&lower);
     first.extend(words::code_words(item.question));
     let answer = item.answer.filter(|a| !a.trim().is_empty()).map(|a| {
         let mut ws: Vec<String> =
@@ -107,7 +113,7 @@ impl Corpus {
     pub fn new<'a>(questions: impl IntoIterator<Item = &'a str>) -> Corpus {
         let mut df: HashMap<String, usize> = HashMap::new();
         for q in questions {
-            let mut ws = words::topic_words(q);
+            let mut ws = words::topic_words(&fold(q));
             ws.extend(words::code_words(q));
             ws.sort();
             ws.dedup();
