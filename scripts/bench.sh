@@ -3,8 +3,13 @@
 # their targets) and the offline grader's calibration on the shipped set (both halves),
 # with the date, the machine and the commands. Run on a quiet machine:
 #
-#   scripts/bench.sh            # writes BENCHMARKS.md
-#   scripts/bench.sh --print    # prints it instead
+#   scripts/bench.sh                  # writes BENCHMARKS.md
+#   scripts/bench.sh --print          # prints it instead
+#   scripts/bench.sh --quality-only   # only the grader-quality section (no cargo bench: for a
+#                                     # machine where others are building); speed table kept
+#
+# The SciEntsBank training set (development data, CC BY-SA 3.0) is read from
+# ../shared/data/scientsbank-train.jsonl (or $VIVA_SCIENTSBANK) when present; it is never committed.
 #
 # The real-model section comes from benches/real-model.md (measured by hand with
 # scripts/local-llm.sh, dated there): a model's speed is not viva's and needs the server.
@@ -13,12 +18,70 @@ cd "$(dirname "$0")/.."
 out=BENCHMARKS.md
 [ "${1:-}" = "--print" ] && out=/dev/stdout
 
+quality_only=0
+[ "${1:-}" = "--quality-only" ] && quality_only=1
+
 cargo build --release -q
-table=$(cargo bench -q --bench speed 2>/dev/null)
 viva=target/release/viva
 cal() { "$viva" calibrate --split "$1" --json | python3 scripts/calibration-row.py; }
 dev=$(cal dev)
 held=$(cal heldout)
+seb=${VIVA_SCIENTSBANK:-../shared/data/scientsbank-train.jsonl}
+if [ -f "$seb" ]; then
+  seb_row=$("$viva" calibrate --set "$seb" --json 2>/dev/null | python3 scripts/calibration-row.py --short || true)
+else
+  seb_row="(not measured: $seb not found) | | | | | | | "
+fi
+
+quality() {
+cat <<QUALITY
+<!-- quality -->
+## Grader quality: the offline grader against the expert ($(date -u +%F))
+
+The shipped set \`tests/data/calibration.jsonl\`: 243 answers to 27 bank questions over 12
+topics, labelled before any grader ran on them, split by question into a development half
+(tuned and fitted on) and a held-out half (reported, never tuned or fitted on). Each answer is
+graded against its bank entry's answer key (key points and misconceptions), as in an interview.
+AUC: correct (excellent, good) against the rest, and against the confidently wrong. \`max\` is
+the highest score given; \`inflated\` counts answers scored more than 2 above the expert. Answers
+the grader cannot judge (another language) are \`ungraded\` and left out.
+
+| half | n graded | Spearman | Pearson | MAE | AUC correct vs rest | AUC correct vs wrong | within 1 | within 2 | max empty/IDK | max keyword | max other question | injection+master-key inflated | confidently wrong: mean score |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
+| dev | ${dev} |
+| heldout | ${held} |
+| target (heldout) | | ≥ 0.75 | | ≤ 1.5 | | | | | ≤ 1 | ≤ 3 | ≤ 2 | 0 | ≤ 3 |
+
+SciEntsBank training set (SemEval-2013 Task 7, Dzikovska et al. 2013, CC BY-SA 3.0; development
+data, read from \`../shared/data\`, not shipped): 4,969 school-science answers, labels correct /
+contradictory / incorrect, expert score 10 for correct and 0 otherwise, so AUC and the mean per
+label say more than MAE.
+
+| set | answers | graded | Spearman | Pearson | MAE | AUC correct vs rest | AUC correct vs contradictory | mean score by label |
+|---|---|---|---|---|---|---|---|---|
+| SciEntsBank train | ${seb_row} |
+
+$(cat benches/grader-before.md)
+<!-- /quality -->
+QUALITY
+}
+
+if [ "$quality_only" = 1 ]; then
+  python3 - "$out" "$(quality)" <<'PY'
+import re, sys
+path, section = sys.argv[1], sys.argv[2]
+text = open(path).read()
+if "<!-- quality -->" in text:
+    text = re.sub(r"<!-- quality -->.*?<!-- /quality -->", lambda _: section.strip(), text, flags=re.S)
+else:
+    text = re.sub(r"## Grader quality:.*?(?=\n## A real model)", lambda _: section.strip() + "\n", text, flags=re.S)
+open(path, "w").write(text)
+PY
+  echo "bench: rewrote the grader-quality section of $out" >&2
+  exit 0
+fi
+
+table=$(cargo bench -q --bench speed 2>/dev/null)
 start=$(date +%s%N)
 for _ in 1 2 3 4 5; do "$viva" calibrate --json > /dev/null; done
 per_run_ms=$(( ($(date +%s%N) - start) / 5000000 ))
@@ -46,18 +109,7 @@ $table
 
 $(cat benches/notes.md)
 
-## Grader quality: the offline grader against the expert ($(date -u +%F))
-
-The shipped set \`tests/data/calibration.jsonl\`: 243 answers to 27 bank questions over 12
-topics, labelled before any grader ran on them, split by question into a development half
-(tuned on) and a held-out half (reported, never tuned on). \`max\` is the highest score given;
-\`inflated\` counts answers scored more than 2 above the expert.
-
-| half | n | Spearman | Pearson | MAE | within 1 | within 2 | max empty/IDK | max keyword | max other question | injection+master-key inflated | confidently wrong: mean score |
-|---|---|---|---|---|---|---|---|---|---|---|---|
-| dev | ${dev} |
-| heldout | ${held} |
-| target (heldout) | | ≥ 0.75 | | ≤ 1.5 | | | ≤ 1 | ≤ 3 | ≤ 2 | 0 | measured |
+$(quality)
 
 HEAD
 cat benches/real-model.md

@@ -4,8 +4,15 @@
 //! [`run`] grades every answer with bounded concurrency and builds the [`Summary`]: overall
 //! agreement, per label (excellent … wrong), per adversarial kind with how many answers the
 //! grader *inflated* (scored more than 2 points above the expert), per split (`dev` /
-//! `heldout`), and every item. A grade that fails is reported as such and left out of the
-//! figures, never dropped silently.
+//! `heldout`), how well scores separate correct answers from the rest and from contradictory
+//! ones (AUC), and every item. A grade that fails, or an answer the grader cannot judge
+//! (`ungraded`), is reported as such with its reason and left out of the figures, never dropped
+//! silently.
+//!
+//! Each answer is graded as an interview would grade it: against the bank entry's answer key
+//! (key points and misconceptions) when the line names a bank entry (`question_id`) or asks a
+//! bank question (with its code); otherwise against the line's own `key_points` or
+//! `reference`. Each item says which (`answer_key`: `bank:<id>` or `line`).
 
 pub mod render;
 pub mod set;
@@ -16,6 +23,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::bank::Question;
 use crate::grader::{Grade, GradeStatus, Grader, GraderInfo, pool};
 pub use set::{BadLine, Sample};
 use stats::{Agreement, round3};
@@ -29,8 +37,10 @@ pub struct ItemResult {
     pub id: String,
     pub expert_score: f64,
     pub score: Option<f64>,
-    /// `graded`, `pending` or `failed`.
+    /// `graded`, `pending`, `failed` or `ungraded`.
     pub status: String,
+    /// What the answer was graded against: `bank:<id>` (that entry's answer key) or `line`.
+    pub answer_key: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -66,11 +76,26 @@ pub struct Group {
     pub max_score: f64,
 }
 
+/// How well scores separate correct answers (labels `correct`, `excellent`, `good`) from the
+/// rest, and from contradictory ones (labels `contradictory`, `wrong`): areas under the ROC
+/// curve, `None` when the labels do not allow it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Separation {
+    pub auc_correct_vs_rest: Option<f64>,
+    pub auc_correct_vs_contradictory: Option<f64>,
+}
+
+/// Labels counted as correct, and as contradictory, for [`Separation`].
+pub const CORRECT_LABELS: &[&str] = &["correct", "excellent", "good"];
+pub const CONTRADICTORY_LABELS: &[&str] = &["contradictory", "wrong"];
+
 /// Agreement of one split, with its own groups.
 #[derive(Debug, Clone, Serialize)]
 pub struct SplitSummary {
     #[serde(flatten)]
     pub agreement: Agreement,
+    #[serde(flatten)]
+    pub separation: Separation,
     pub by_label: BTreeMap<String, Group>,
     pub by_adversarial: BTreeMap<String, Group>,
 }
@@ -80,6 +105,8 @@ pub struct SplitSummary {
 pub struct Summary {
     #[serde(flatten)]
     pub agreement: Agreement,
+    #[serde(flatten)]
+    pub separation: Separation,
     /// Answers whose grade failed or stayed pending (left out of the figures).
     pub failed: usize,
     pub by_label: BTreeMap<String, Group>,
@@ -90,11 +117,28 @@ pub struct Summary {
     pub items: Vec<ItemResult>,
 }
 
-/// Grades every sample with `grader` on `workers` threads; `on_done` is called after each
-/// grade (for a progress bar).
-pub fn grade_all(samples: &[Sample], grader: Arc<dyn Grader>, workers: usize, on_done: &dyn Fn()) -> Vec<Grade> {
-    let jobs: Vec<(crate::bank::Question, &str)> =
-        samples.iter().map(|s| (s.to_question(), s.answer.as_str())).collect();
+/// The question each sample is graded as, and what its answer key is (`bank:<id>` or `line`).
+pub fn answer_keys(samples: &[Sample], bank: &[Question]) -> Vec<(Question, String)> {
+    samples
+        .iter()
+        .map(|s| match s.bank_entry(bank) {
+            Some(q) => (q.clone(), format!("bank:{}", q.id)),
+            None => (s.to_question(), "line".to_string()),
+        })
+        .collect()
+}
+
+/// Grades every sample as `keyed` (from [`answer_keys`], same order) with `grader` on `workers`
+/// threads; `on_done` is called after each grade (for a progress bar).
+pub fn grade_all(
+    samples: &[Sample],
+    keyed: &[(Question, String)],
+    grader: Arc<dyn Grader>,
+    workers: usize,
+    on_done: &dyn Fn(),
+) -> Vec<Grade> {
+    let jobs: Vec<(Question, &str)> =
+        samples.iter().zip(keyed).map(|(s, k)| (k.0.clone(), s.answer.as_str())).collect();
     let mut grades: Vec<Option<Grade>> = vec![None; jobs.len()];
     let _ = pool::run(
         jobs,
@@ -112,16 +156,18 @@ pub fn grade_all(samples: &[Sample], grader: Arc<dyn Grader>, workers: usize, on
     grades.into_iter().map(|g| g.unwrap_or_else(|| Grade::pending(info.clone(), "not graded"))).collect()
 }
 
-/// Builds the summary from samples and their grades (same order).
-pub fn summarize(samples: &[Sample], grades: &[Grade], grader: GraderInfo) -> Summary {
+/// Builds the summary from samples, what each was graded against, and their grades (same order).
+pub fn summarize(samples: &[Sample], keyed: &[(Question, String)], grades: &[Grade], grader: GraderInfo) -> Summary {
     let items: Vec<ItemResult> = samples
         .iter()
         .zip(grades)
-        .map(|(s, g)| ItemResult {
+        .zip(keyed)
+        .map(|((s, g), k)| ItemResult {
             id: s.id.clone(),
             expert_score: s.expert_score,
             score: if g.status == GradeStatus::Graded { g.score } else { None },
             status: format!("{:?}", g.status).to_lowercase(),
+            answer_key: k.1.clone(),
             label: s.label.clone(),
             adversarial: s.adversarial.clone(),
             split: s.split.clone(),
@@ -142,6 +188,7 @@ pub fn summarize(samples: &[Sample], grades: &[Grade], grader: GraderInfo) -> Su
     }
     Summary {
         agreement: whole.agreement,
+        separation: whole.separation,
         failed: items.iter().filter(|i| i.score.is_none()).count(),
         by_label: whole.by_label,
         by_adversarial: whole.by_adversarial,
@@ -169,8 +216,21 @@ fn split_summary(items: &[&ItemResult]) -> SplitSummary {
         }
         groups.into_iter().map(|(k, pairs)| (k, group(&pairs))).collect::<BTreeMap<_, _>>()
     };
+    let scores_of = |labels: &[&str], inside: bool| -> Vec<f64> {
+        items
+            .iter()
+            .filter(|i| i.label.as_deref().is_some_and(|l| labels.contains(&l)) == inside)
+            .filter_map(|i| i.score)
+            .collect()
+    };
+    let correct = scores_of(CORRECT_LABELS, true);
+    let separation = Separation {
+        auc_correct_vs_rest: stats::auc(&correct, &scores_of(CORRECT_LABELS, false)).map(round3),
+        auc_correct_vs_contradictory: stats::auc(&correct, &scores_of(CONTRADICTORY_LABELS, true)).map(round3),
+    };
     SplitSummary {
         agreement,
+        separation,
         by_label: group_by(&|i| i.label.clone()),
         by_adversarial: group_by(&|i| i.adversarial.clone()),
     }

@@ -38,10 +38,23 @@ pub fn report(s: &Summary, p: &Printer) -> Vec<String> {
     for (name, split) in &s.by_split {
         row(name, &split.agreement);
     }
+    let sep = &s.separation;
+    if sep.auc_correct_vs_rest.is_some() || sep.auc_correct_vs_contradictory.is_some() {
+        out.push(format!(
+            "AUC: correct vs the rest {} · correct vs contradictory {}",
+            fmt(sep.auc_correct_vs_rest),
+            fmt(sep.auc_correct_vs_contradictory)
+        ));
+    }
+    let bank = s.items.iter().filter(|i| i.answer_key.starts_with("bank:")).count();
+    out.push(format!(
+        "answer keys: {bank} answer(s) graded against a bank entry's, {} against their line's",
+        s.items.len() - bank
+    ));
     if s.failed > 0 {
         out.push(p.paint(
             Tone::Warn,
-            &format!("{} could not be graded (left out; see below)", crate::ui::plural(s.failed, "answer")),
+            &format!("{} not graded (left out; reasons below)", crate::ui::plural(s.failed, "answer")),
         ));
     }
     out.push(String::new());

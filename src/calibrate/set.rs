@@ -34,6 +34,9 @@ pub struct Sample {
     pub topic: Option<String>,
     #[serde(default)]
     pub rationale: Option<String>,
+    /// Code the question refers to (part of its identity when matching a bank question).
+    #[serde(default)]
+    pub code: Option<String>,
 }
 
 /// A line that could not be used.
@@ -120,7 +123,7 @@ impl Sample {
             difficulty_origin: DifficultyOrigin::default(),
             topic_confidence: None,
             question: self.question.clone(),
-            code: None,
+            code: self.code.clone(),
             answer: (!self.reference.trim().is_empty()).then(|| self.reference.clone()),
             source_answer: None,
             key_points: key_points.into_iter().map(Claim::new).collect(),
@@ -131,6 +134,24 @@ impl Sample {
             source: Source { file: "calibration".into(), line: 0 },
             variants: Vec::new(),
         }
+    }
+
+    /// The bank entry whose answer key grades this answer: the entry `question_id` names (or
+    /// once named, `former_ids`), else the entry whose question or one of whose variants is this
+    /// question (with the same code), compared without case, punctuation or spacing.
+    pub fn bank_entry<'a>(&self, bank: &'a [Question]) -> Option<&'a Question> {
+        if let Some(id) = &self.question_id
+            && let Some(q) = bank.iter().find(|q| &q.id == id || q.former_ids.contains(id))
+        {
+            return Some(q);
+        }
+        let key =
+            |s: &str| -> String { s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect() };
+        let (question, code) = (key(&self.question), key(self.code.as_deref().unwrap_or("")));
+        bank.iter().find(|q| {
+            key(q.code.as_deref().unwrap_or("")) == code
+                && (key(&q.question) == question || q.variants.iter().any(|v| key(&v.question) == question))
+        })
     }
 
     /// The group a sample is reported in: its adversarial kind, else its label.

@@ -35,6 +35,27 @@ pub fn agreement(pairs: &[(f64, f64)]) -> Agreement {
     }
 }
 
+/// Area under the ROC curve: the chance that a random `positive` scores above a random
+/// `negative` (ties count half). `None` when either side is empty.
+pub fn auc(positive: &[f64], negative: &[f64]) -> Option<f64> {
+    if positive.is_empty() || negative.is_empty() {
+        return None;
+    }
+    let mut wins = 0.0;
+    for p in positive {
+        for n in negative {
+            wins += if p > n {
+                1.0
+            } else if p == n {
+                0.5
+            } else {
+                0.0
+            };
+        }
+    }
+    Some(wins / (positive.len() * negative.len()) as f64)
+}
+
 /// Pearson's correlation coefficient.
 pub fn pearson(xs: &[f64], ys: &[f64]) -> Option<f64> {
     let n = xs.len();
@@ -101,6 +122,12 @@ mod tests {
         close(a.spearman, 0.9);
         // Means 5 and 4.6; Σdxdy = 51, Σdx² = 68, Σdy² = 45.2 → 51/√(68·45.2) ≈ 0.9200.
         close(a.pearson, 51.0 / (68.0f64 * 45.2).sqrt());
+    }
+
+    #[test]
+    fn auc_counts_ordered_pairs_and_ties_half() {
+        close(auc(&[3.0, 5.0], &[1.0, 3.0]), (1.0 + 0.5 + 1.0 + 1.0) / 4.0);
+        assert_eq!(auc(&[1.0], &[]), None);
     }
 
     #[test]

@@ -49,8 +49,9 @@ fn summary_groups_splits_and_inflation_follow_the_grades() {
     .join("\n");
     let (samples, bad) = set::parse(&text);
     assert!(bad.is_empty(), "{bad:?}");
-    let grades = grade_all(&samples, std::sync::Arc::new(Literal), 3, &|| {});
-    let s = summarize(&samples, &grades, Literal.info());
+    let keyed = answer_keys(&samples, &[]);
+    let grades = grade_all(&samples, &keyed, std::sync::Arc::new(Literal), 3, &|| {});
+    let s = summarize(&samples, &keyed, &grades, Literal.info());
     // The failed answer is reported, not counted.
     assert_eq!((s.agreement.n, s.failed), (5, 1));
     assert_eq!(s.items[5].status, "failed");
@@ -77,8 +78,9 @@ fn summary_groups_splits_and_inflation_follow_the_grades() {
 #[test]
 fn the_scatter_puts_each_answer_in_its_cell() {
     let (samples, _) = set::parse(&[line("a", "score 9", 10.0, ""), line("b", "score 9", 10.0, "")].join("\n"));
-    let grades = grade_all(&samples, std::sync::Arc::new(Literal), 1, &|| {});
-    let s = summarize(&samples, &grades, Literal.info());
+    let keyed = answer_keys(&samples, &[]);
+    let grades = grade_all(&samples, &keyed, std::sync::Arc::new(Literal), 1, &|| {});
+    let s = summarize(&samples, &keyed, &grades, Literal.info());
     let lines = render::scatter(&s.items);
     // Row "9" (second line after the title), last column (expert 10): two answers.
     assert!(lines[2].starts_with("  9 |") && lines[2].ends_with("  2"), "{lines:#?}");

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::calibrate::{self, BadLine, Sample, render, set};
+use crate::calibrate::{self, BadLine, render, set};
 use crate::cli::{CalibrateArgs, GraderKind};
 use crate::config::Context;
 use crate::error::{Error, Result};
@@ -41,12 +41,14 @@ pub fn run(args: CalibrateArgs, ctx: &Context) -> Result<()> {
             "one JSON object per line: id, question, reference, answer, expert_score (see `viva calibrate --help`)",
         ));
     }
-    let grader = grader(args.grader, &samples, ctx)?;
+    let bank = ctx.settings.load_bank().map(|b| b.questions).unwrap_or_default();
+    let keyed = calibrate::answer_keys(&samples, &bank);
+    let grader = grader(args.grader, bank, &keyed, ctx)?;
     let bar = ctx.printer.progress("grading", samples.len());
     let workers = if args.grader == GraderKind::Offline { 1 } else { args.concurrency };
-    let grades = calibrate::grade_all(&samples, grader.clone(), workers, &|| bar.inc(1));
+    let grades = calibrate::grade_all(&samples, &keyed, grader.clone(), workers, &|| bar.inc(1));
     bar.finish_and_clear();
-    let summary = calibrate::summarize(&samples, &grades, grader.info());
+    let summary = calibrate::summarize(&samples, &keyed, &grades, grader.info());
     if args.json {
         ctx.printer.json(&summary);
     } else {
@@ -77,14 +79,17 @@ fn report_bad(name: &str, path: Option<&Path>, bad: &[BadLine], ctx: &Context) {
 }
 
 /// The grader, knowing the bank and the set's own questions (word rarity, other references).
-fn grader(kind: GraderKind, samples: &[Sample], ctx: &Context) -> Result<Arc<dyn crate::grader::Grader>> {
-    let mut questions = ctx.settings.load_bank().map(|b| b.questions).unwrap_or_default();
+fn grader(
+    kind: GraderKind,
+    mut questions: Vec<crate::bank::Question>,
+    keyed: &[(crate::bank::Question, String)],
+    ctx: &Context,
+) -> Result<Arc<dyn crate::grader::Grader>> {
     let known: std::collections::HashSet<String> = questions.iter().map(|q| q.id.clone()).collect();
     let mut added = std::collections::HashSet::new();
-    for s in samples {
-        let q = s.to_question();
+    for (q, _) in keyed {
         if !known.contains(&q.id) && added.insert(q.id.clone()) {
-            questions.push(q);
+            questions.push(q.clone());
         }
     }
     super::interview::make_grader(kind, &questions, ctx)

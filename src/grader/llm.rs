@@ -59,7 +59,8 @@ impl Level {
 /// Flags that mean the offline checks grade the answer without a call.
 const PRE_CHECK: &[&str] = &["empty", "dont-know", "echo", "copied-reference"];
 /// Flags that cap the model's score near the answer's substance.
-const ADVERSARIAL: &[&str] = &["injection", "keyword-stuffing", "off-topic"];
+/// A contradiction or a misconception found offline is never lifted by the model either.
+const ADVERSARIAL: &[&str] = &["injection", "keyword-stuffing", "off-topic", "contradiction", "misconception"];
 
 /// What one call cost.
 struct CallFacts {

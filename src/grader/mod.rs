@@ -12,6 +12,7 @@
 
 pub mod followup;
 pub mod llm;
+pub mod normalize;
 pub mod offline;
 pub mod pending;
 pub mod pool;

@@ -1,34 +1,35 @@
-//! The offline grader: scores an answer 0–10 against the question's key points and reference
-//! answer by matching words. Deterministic, no network, well under a millisecond an answer.
+//! The offline grader: a verdict per key point of the answer key, the misconceptions voiced,
+//! and the score from [`super::score`]. Deterministic, no network, about a millisecond an answer.
 //!
 //! How it works:
-//! - The answer is split into sentences. A key point is *covered* when one sentence holds
-//!   enough of the point's content words (stemmed, a few synonyms), weighted by how rare each
-//!   word is across the bank's key points: at least half the point's weight and two words
-//!   (one for a one-word point). That sentence is the evidence, quoted exactly.
-//!   A matched sentence that negates ("not", "never", "doesn't") a point that does not, earns
-//!   nothing.
-//! - `coverage` (6): the share of key points covered. `depth` (2): reasons and examples
-//!   (because, so, for example, code) and the reference's other content words used.
-//!   `clarity` (2): sentences rather than a word list, a sensible length. Depth and clarity
-//!   are scaled by relevance (the share of key points covered), so fluent prose about
-//!   something else earns little.
-//! - Cheap tricks are caught first: an empty answer, "I don't know", punctuation only score 0;
-//!   a keyword list is capped at 2; the question echoed back at 1; another question's
-//!   reference answer pasted in at 2; instructions to the grader ("give this 10/10", fake
-//!   JSON, `SYSTEM:` lines) are flagged and removed before grading, so they earn nothing.
+//! - The answer is normalised ([`super::normalize`]), instructions to the grader are removed and
+//!   flagged; empty and "I don't know" answers stop here (0); an answer in another language or
+//!   to a question without an answer key is `ungraded`, with the reason.
+//! - Each key point (and each of its alternative wordings) is matched against sentences and
+//!   pairs of sentences on [`terms`] (stems, a field thesaurus), weighted by rarity in the bank,
+//!   the question's own words counting a fifth ([`matching`]). The signals go through a model
+//!   fitted on development data ([`model`], `weights.json`); a point is credited only on a quote
+//!   that states it. A sentence that negates or reverses the point, or swaps its roles
+//!   ([`reversal`]), makes it *contradicted*.
+//! - The entry's misconceptions are matched on what sets them apart from the key points.
+//! - Depth (reasons, examples, the reference's specifics) and clarity (sentences, length) are
+//!   measured; a long answer mostly off the point is *rambling*. Cheap tricks are flagged: a
+//!   keyword list, the question echoed, another question's reference pasted in, overclaiming.
 //!
-//! Where it is weak: it reads words, not meaning. A confidently wrong answer that uses the
-//! right vocabulary can score well; a correct answer in unusual words can score low.
+//! Where it is weak: it reads words, not meaning. A wrong claim in words of its own, or a
+//! correct answer in unusual words, can be misjudged; the LLM grader is the better judge there.
 
 use std::collections::HashMap;
 
 use super::{Covered, CriterionScore, Grade, GradeStatus, Grader, GraderInfo, PointStatus, PointVerdict, score};
-use crate::bank::Question;
+use crate::bank::{Claim, Question};
 use crate::words;
 
 /// Bump when the method changes: recorded with every grade.
-pub const VERSION: &str = "offline-4";
+pub const VERSION: &str = "offline-5";
+
+/// Share of an answer's terms off the point from which a long answer is rambling.
+const RAMBLING_OFF_POINT: f64 = 0.7;
 
 /// A question's reference as word trigrams, to recognise a pasted reference, and the content
 /// words of the question, its reference and key points, to recognise an answer to it.
@@ -62,7 +63,7 @@ impl OfflineGrader {
         for q in bank {
             for kp in &q.key_points {
                 docs += 1;
-                let mut ws = words::content(&kp.text);
+                let mut ws = terms::content(&kp.text);
                 ws.sort();
                 ws.dedup();
                 for w in ws {
@@ -93,11 +94,11 @@ impl OfflineGrader {
     /// share of its (rarity-weighted) words found in the other question's vocabulary beats
     /// this question's by 0.2 and reaches 0.4.
     fn answers_another(&self, text: &str, own: &std::collections::HashSet<String>, question: &Question) -> bool {
-        let mut aw = words::content(text);
+        let mut aw = terms::content(text);
         aw.sort();
         aw.dedup();
         let total: f64 = aw.iter().map(|w| self.weight(w)).sum();
-        if total <= 0.0 {
+        if total <= 0.0 || aw.len() < 6 {
             return false;
         }
         let fit = |vocab: &std::collections::HashSet<String>| {
@@ -113,6 +114,9 @@ impl OfflineGrader {
 
 pub(crate) mod checks;
 mod matching;
+pub mod model;
+pub(crate) mod reversal;
+pub(crate) mod terms;
 
 impl Grader for OfflineGrader {
     fn info(&self) -> GraderInfo {
@@ -125,7 +129,8 @@ impl Grader for OfflineGrader {
 
     fn grade(&self, question: &Question, answer: &str) -> Grade {
         let mut flags: Vec<String> = Vec::new();
-        let (text, injected) = checks::without_injection(answer);
+        let normalized = super::normalize::text(answer);
+        let (text, injected) = checks::without_injection(&normalized);
         if injected {
             flags.push("injection".into());
         }
@@ -135,24 +140,34 @@ impl Grader for OfflineGrader {
         }
         let points = points_of(question);
         if points.is_empty() {
-            let mut g = self.zero(
-                question,
-                flags,
-                "This question has no reference answer, so the offline grader cannot score it.",
-            );
-            g.status = GradeStatus::Failed;
-            g.score = None;
-            g.reason = Some("no reference answer or key points".into());
+            let mut g =
+                Grade::ungraded(self.info(), "this question has no reference answer or key points to grade against");
+            g.flags = flags;
             return g;
         }
-        let sentences = checks::sentences(&text);
-        let mut verdicts = Vec::new();
-        for point in &points {
-            let m = self.assess(point, &text, &sentences, 0.5);
-            verdicts.push(m.verdict(point));
+        if let Some(reason) = checks::other_language(&text) {
+            let mut g = Grade::ungraded(self.info(), format!("{reason}: the offline grader reads English only"));
+            flags.push("other-language".into());
+            g.flags = flags;
+            g.points = points.iter().map(|p| PointVerdict::new(p.text.clone(), PointStatus::Missed, None)).collect();
+            return g;
         }
-        let depth = checks::depth(&text, question.answer.as_deref().unwrap_or("")) / 2.0;
-        let clarity = checks::clarity(&text) / 2.0;
+        let read = self.read(question, &text);
+        let verdicts: Vec<PointVerdict> = points.iter().map(|point| self.judge(point, &read)).collect();
+        let misconceptions = self.misconceptions(question, &read, &verdicts);
+        if !misconceptions.is_empty() {
+            flags.push("misconception".into());
+        }
+        let mut depth = checks::depth(&text, question.answer.as_deref().unwrap_or("")) / 2.0;
+        let mut clarity = checks::clarity(&text) / 2.0;
+        // Rambling: a long answer mostly about something else, its points buried. Judged by how
+        // much of it is on point (the threshold chosen on the calibration dev split, where strong
+        // answers stay under 0.65 and rambling ones are over 0.7).
+        if read.off_point >= RAMBLING_OFF_POINT && terms::content(&text).len() >= 40 {
+            flags.push("rambling".into());
+            depth *= 1.0 - read.off_point;
+            clarity *= 1.0 - read.off_point;
+        }
         if checks::is_keyword_list(&text) {
             flags.push("keyword-stuffing".into());
         }
@@ -179,7 +194,8 @@ impl Grader for OfflineGrader {
             Some(Copy::Own) => flags.push("verbatim-reference".into()),
             None => {}
         }
-        let judgement = score::Judgement { points: &verdicts, misconceptions: &[], depth, clarity, flags: &flags };
+        let judgement =
+            score::Judgement { points: &verdicts, misconceptions: &misconceptions, depth, clarity, flags: &flags };
         let scored = score::score(&judgement, &score::RUBRIC);
         let covered = verdicts.iter().filter(|v| v.status == PointStatus::Covered).count();
         let criteria = score::criteria(
@@ -197,7 +213,7 @@ impl Grader for OfflineGrader {
             score: Some(scored.score),
             criteria,
             points: verdicts,
-            misconceptions: Vec::new(),
+            misconceptions,
             feedback,
             flags,
             reason: None,
@@ -207,24 +223,24 @@ impl Grader for OfflineGrader {
     }
 }
 
-/// The key points to grade against; without any, the reference's first checkable sentences
-/// (never a line of its code, a comment or a heading: [`crate::bank::keycheck`]).
-fn points_of(question: &Question) -> Vec<String> {
+/// The key points to grade against: the answer key's; without any, the reference's first
+/// checkable sentences (never a line of its code, a comment or a heading:
+/// [`crate::bank::keycheck`]); for a short reference ("Evaporation.", "O(log n)"), the reference
+/// itself.
+pub(crate) fn points_of(question: &Question) -> Vec<Claim> {
     if !question.key_points.is_empty() {
-        return question.point_texts();
+        return question.key_points.clone();
     }
-    question
-        .answer
-        .as_deref()
-        .map(|a| {
-            checks::sentences(a)
-                .into_iter()
-                .filter(|s| words::content(s).len() >= 3 && crate::bank::keycheck::fault(s).is_none())
-                .take(4)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default()
+    let Some(reference) = question.answer.as_deref().map(str::trim).filter(|r| !r.is_empty()) else {
+        return Vec::new();
+    };
+    let sentences: Vec<Claim> = checks::sentences(reference)
+        .into_iter()
+        .filter(|s| terms::content(s).len() >= 3 && crate::bank::keycheck::fault(s).is_none())
+        .take(4)
+        .map(Claim::new)
+        .collect();
+    if sentences.is_empty() && !terms::content(reference).is_empty() { vec![Claim::new(reference)] } else { sentences }
 }
 
 enum Copy {
@@ -267,7 +283,7 @@ impl OfflineGrader {
     }
 
     fn match_with<'a>(&self, point: &str, sentences: &[&'a str], share: f64) -> Option<&'a str> {
-        let mut pw = words::content(point);
+        let mut pw = terms::content(point);
         pw.sort();
         pw.dedup();
         if pw.is_empty() {
@@ -277,7 +293,7 @@ impl OfflineGrader {
         let point_negated = checks::negated(point);
         let mut best: Option<(f64, &str)> = None;
         for s in sentences {
-            let sw = words::content(s);
+            let sw = terms::content(s);
             let hits: Vec<&String> = pw.iter().filter(|w| sw.contains(w)).collect();
             let got: f64 = hits.iter().map(|w| self.weight(w)).sum();
             let needed_words = if pw.len() == 1 { 1 } else { 2 };

@@ -9,10 +9,10 @@
 //!   **relevance** = min(1, ¼ + 1½ × coverage share): fluent prose about something else earns
 //!   little;
 //! - **caps**: a wrong claim (a contradicted point or a misconception voiced) caps the score at
-//!   4, two or more at 2 ("a contradiction caps correctness"); each flag in [`FLAG_CAPS`] caps it
+//!   3, two or more at 2 ("a contradiction caps correctness"); each flag in [`FLAG_CAPS`] caps it
 //!   at its figure (an empty or "I don't know" answer at 0, an echo of the question at 1, a
 //!   keyword list or another question's reference at 2, instructions to the grader at 4,
-//!   overclaiming at 5). The lowest cap wins.
+//!   overclaiming and rambling at 5). The lowest cap wins.
 //!
 //! Pure: no I/O, deterministic.
 
@@ -40,10 +40,11 @@ pub const FLAG_CAPS: &[(&str, f64)] = &[
     ("copied-reference", 2.0),
     ("injection", 4.0),
     ("overclaiming", 5.0),
+    ("rambling", 5.0),
 ];
 
 /// Cap for one wrong claim, and for two or more.
-pub const WRONG_CLAIM_CAPS: (f64, f64) = (4.0, 2.0);
+pub const WRONG_CLAIM_CAPS: (f64, f64) = (3.0, 2.0);
 
 /// What a grader decided about an answer.
 #[derive(Debug, Clone, Copy)]
@@ -191,7 +192,7 @@ mod tests {
     fn a_wrong_claim_caps_the_score_and_two_cap_it_lower() {
         use PointStatus::*;
         let one = judge(&[v(Covered), v(Covered), v(Contradicted)], &[]);
-        assert_eq!((one.score, one.cap.as_ref().map(|c| c.1.as_str())), (4.0, Some("contradiction")));
+        assert_eq!((one.score, one.cap.as_ref().map(|c| c.1.as_str())), (3.0, Some("contradiction")));
         let points = [v(Covered), v(Covered), v(Covered)];
         let m = vec![MisconceptionFound { misconception: "m".into(), quote: "q".into() }; 2];
         let two =

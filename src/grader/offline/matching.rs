@@ -4,167 +4,49 @@
 //! - Spans: each sentence, and each pair of neighbouring sentences (people explain a point over
 //!   two sentences: "A generator function is any def containing yield. Calling it returns a
 //!   generator object.").
-//! - Weight: each of the point's content words counts by its rarity in the bank. A long point
-//!   ("… e.g. emails, logging, cleanups") is judged on its *core*, its six rarest words, so a
-//!   point's examples are not all demanded.
-//! - Credit: a span holding `share` of the core's weight (and two words, one for a one-word
-//!   point) covers the point; a span holding at least half of that earns half credit. A single
-//!   sentence is preferred to a pair as evidence.
-//! - Contradiction: a sentence that ties one of the point's subjects to the opposite quality
-//!   ("tuples are mutable" against "immutable: … tuple"; concurrency and parallelism swapped)
-//!   earns nothing for that point and is counted; so does a sentence that negates what the
-//!   point asserts.
+//! - Weight: each of the point's terms counts by its rarity in the bank. A long point ("… e.g.
+//!   emails, logging, cleanups") is judged on its *core*, its six rarest terms, so a point's
+//!   examples are not all demanded.
+//! - Signals ([`super::model::Signals`]): the share of the core in the best span, of all the
+//!   point's terms in the whole answer, of its term pairs; and, for the whole answer, its
+//!   likeness to the reference, its length, and how much of it is off the point or only repeats
+//!   the question. The fitted model turns them into covered / partial / missed; the best span is
+//!   the evidence.
+//! - A span whose negation disagrees with the point ("is never released" against "is released")
+//!   is never evidence; a sentence that says the opposite (see [`super::reversal`]) makes the
+//!   point *contradicted*, whatever else the answer says.
+
+use std::collections::HashSet;
 
 use super::super::offline::OfflineGrader;
-use super::checks;
-use crate::grader::{PointStatus, PointVerdict};
-use crate::words;
+use super::model::{Model, Signals};
+use super::reversal::{contradicts, swapped};
+use super::{checks, terms};
+use crate::bank::{Claim, Question};
+use crate::grader::{MisconceptionFound, PointStatus, PointVerdict};
 
-/// Opposites, as written; compared after stemming.
-const OPPOSITES: &[(&str, &str)] = &[
-    ("mutable", "immutable"),
-    ("lazy", "eager"),
-    ("lazily", "eagerly"),
-    ("single", "multiple"),
-    ("faster", "slower"),
-    ("increase", "decrease"),
-    ("more", "less"),
-    ("before", "after"),
-    ("acquire", "release"),
-    ("shallow", "deep"),
-    ("same", "different"),
-    ("explicit", "implicit"),
-    ("explicitly", "implicitly"),
-    ("safe", "unsafe"),
-    ("enable", "disable"),
-    ("cheap", "expensive"),
-    ("efficient", "inefficient"),
-    ("stateless", "stateful"),
-    ("lower", "higher"),
-    ("first", "last"),
-    ("blocking", "nonblocking"),
-    ("inside", "outside"),
-    ("persistent", "ephemeral"),
-    ("eager", "deferred"),
-    ("once", "every"),
-];
-
-/// Clauses of a text, as content words: split at `;`, `.`, arrows, brackets, commas, "while",
-/// "whereas" and "but"; a comma-separated run of short items ("int, float, str") stays with the
-/// clause it lists for.
-fn clauses(text: &str) -> Vec<(Vec<String>, bool)> {
-    let lower = text.to_lowercase();
-    let mut parts: Vec<String> = Vec::new();
-    for piece in lower.split([';', '.', '→', '(', ')']) {
-        let piece = piece.replace(" while ", ",").replace(" whereas ", ",").replace(" but ", ",");
-        for (k, seg) in piece.split(',').enumerate() {
-            match parts.last_mut() {
-                Some(last) if k > 0 && words::tokens(seg).len() < 3 => {
-                    last.push(',');
-                    last.push_str(seg);
-                }
-                _ => parts.push(seg.to_string()),
-            }
-        }
-    }
-    parts.iter().map(|p| (words::content(p), checks::negated(p))).filter(|(w, _)| !w.is_empty()).collect()
+/// What the grader knows about the whole answer, computed once for all its points.
+pub struct Answer<'a> {
+    pub text: &'a str,
+    pub sentences: Vec<&'a str>,
+    pub roles: Vec<String>,
+    /// The question's terms: an answer need not repeat them, so they weigh a fifth in a point.
+    question: HashSet<String>,
+    terms: Vec<String>,
+    reference: f64,
+    length: f64,
+    /// Share of the answer's distinct terms found nowhere in the question, reference or key.
+    pub off_point: f64,
+    question_only: f64,
 }
 
-/// Words too general to be a subject ("immutable types" vs "mutable types like lists").
-const GENERIC: &[&str] =
-    &["type", "object", "value", "thing", "way", "one", "data", "code", "function", "method", "class", "python"];
-
-/// The quality (`a` or `b`) a clause gives its subjects, if exactly one and the clause does not
-/// negate ("can't change" would flip the wrong word); with the word the quality qualifies, when
-/// one follows it ("single *core*").
-fn quality(clause: &(Vec<String>, bool), a: &str, b: &str) -> Option<(bool, Option<String>)> {
-    let (has_a, has_b) = (clause.0.iter().any(|w| w == a), clause.0.iter().any(|w| w == b));
-    let is_a = match (has_a, has_b, clause.1) {
-        (true, false, false) => true,
-        (false, true, false) => false,
-        _ => return None,
-    };
-    let at = clause.0.iter().position(|w| w == if is_a { a } else { b })?;
-    Some((is_a, clause.0.get(at + 1).filter(|w| !GENERIC.contains(&w.as_str())).cloned()))
-}
-
-/// Whether `sentence` ties one of `point`'s subjects to the opposite quality: the point puts
-/// `tuple` among the immutable types, the sentence calls tuples mutable; the point puts
-/// concurrency on a single core and parallelism on multiple, the sentence swaps them. Subject
-/// and quality must share a clause, and the clause must hold one quality of the pair only.
-pub fn contradicts(point: &str, sentence: &str) -> bool {
-    let (pc, sc) = (clauses(point), clauses(sentence));
-    for (a, b) in opposites().iter().map(|(a, b)| (a.as_str(), b.as_str())) {
-        let in_point: Vec<(usize, (bool, Option<String>))> =
-            pc.iter().enumerate().filter_map(|(i, c)| Some((i, quality(c, a, b)?))).collect();
-        if in_point.is_empty() {
-            continue;
-        }
-        for (i, meant) in in_point {
-            for subject in &pc[i].0 {
-                if *subject == a || *subject == b || GENERIC.contains(&subject.as_str()) || opposite(subject).is_some()
-                {
-                    continue;
-                }
-                // The subject must sit in one clause of each text.
-                let holding = |cs: &[(Vec<String>, bool)]| cs.iter().filter(|c| c.0.contains(subject)).count();
-                if holding(&pc) != 1 || holding(&sc) != 1 {
-                    continue;
-                }
-                let Some(c) = sc.iter().find(|c| c.0.contains(subject)) else { continue };
-                // "single core" against "multiple tasks" is no contradiction: when the point's
-                // quality qualifies a word, the sentence's must qualify the same one.
-                let opposed = quality(c, a, b)
-                    .is_some_and(|(said, noun)| said != meant.0 && (meant.1.is_none() || noun == meant.1));
-                if opposed {
-                    return true;
-                }
-            }
-        }
-    }
-    false
-}
-
-/// How a point fared against the answer.
-pub struct Match<'a> {
-    /// 0, 0.5 or 1.
-    pub credit: f64,
-    /// The span that earned the credit.
-    pub evidence: Option<&'a str>,
-    /// The sentence that says the opposite, when the point is contradicted.
-    pub contradiction: Option<&'a str>,
-}
-
-impl Match<'_> {
-    /// The verdict on `point`: a contradiction wins over any credit.
-    pub fn verdict(&self, point: &str) -> PointVerdict {
-        let quote = |s: Option<&str>| s.map(str::to_string);
-        match (self.contradiction, self.credit) {
-            (Some(c), _) => PointVerdict::new(point, PointStatus::Contradicted, Some(c.to_string())),
-            (None, c) if c >= 1.0 => PointVerdict::new(point, PointStatus::Covered, quote(self.evidence)),
-            (None, c) if c > 0.0 => PointVerdict::new(point, PointStatus::Partial, quote(self.evidence)),
-            _ => PointVerdict::new(point, PointStatus::Missed, None),
-        }
-    }
-}
-
-/// The opposite of a stemmed word, if it has one.
-fn opposite(stem: &str) -> Option<String> {
-    opposites().iter().find_map(|(a, b)| {
-        if a == stem {
-            Some(b.clone())
-        } else if b == stem {
-            Some(a.clone())
-        } else {
-            None
-        }
-    })
-}
-
-/// [`OPPOSITES`], stemmed once.
-fn opposites() -> &'static [(String, String)] {
-    static STEMMED: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
-    STEMMED.get_or_init(|| OPPOSITES.iter().map(|(a, b)| (words::stem(a), words::stem(b))).collect())
+/// How one wording of a point fared against the answer.
+struct Match<'a> {
+    signals: Signals,
+    /// The best span whose negation agrees with the point.
+    evidence: Option<&'a str>,
+    /// The sentence that says the opposite.
+    contradiction: Option<&'a str>,
 }
 
 /// Sentences and pairs of neighbouring sentences, as slices of `text` (`sentences` must be
@@ -181,52 +63,246 @@ fn spans<'a>(text: &'a str, sentences: &[&'a str]) -> Vec<(&'a str, bool)> {
     out
 }
 
+fn distinct(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v.dedup();
+    v
+}
+
 impl OfflineGrader {
-    /// Assesses `point` against the answer `text` (split into `sentences`, slices of `text`).
-    pub(crate) fn assess<'a>(&self, point: &str, text: &'a str, sentences: &[&'a str], share: f64) -> Match<'a> {
-        let mut pw = words::content(point);
-        pw.sort();
-        pw.dedup();
-        let none = Match { credit: 0.0, evidence: None, contradiction: None };
-        if pw.is_empty() {
-            return none;
+    /// Reads the answer `text` once: sentences, terms, and its whole-answer signals against
+    /// `question`.
+    pub(crate) fn read<'a>(&self, question: &Question, text: &'a str) -> Answer<'a> {
+        let terms_ = terms::content(text);
+        let aw = distinct(terms_.clone());
+        let reference_text = question.answer.clone().unwrap_or_else(|| question.point_texts().join(" "));
+        let mut reference_terms = terms::content(&reference_text);
+        reference_terms.extend(question.key_points.iter().flat_map(|k| k.wordings().flat_map(terms::content)));
+        let qw: HashSet<String> = terms::content(&question.question).into_iter().collect();
+        let key: HashSet<String> = reference_terms.iter().cloned().collect();
+        let n = aw.len().max(1) as f64;
+        Answer {
+            text,
+            sentences: checks::sentences(text),
+            roles: super::reversal::roles(question),
+            reference: self.cosine(&terms_, &reference_terms),
+            length: ((1.0 + terms_.len() as f64).ln() / 101f64.ln()).min(1.0),
+            off_point: aw.iter().filter(|w| !key.contains(*w) && !qw.contains(*w)).count() as f64 / n,
+            question_only: aw.iter().filter(|w| qw.contains(*w) && !key.contains(*w)).count() as f64 / n,
+            question: qw,
+            terms: terms_,
         }
-        let mut weights: Vec<f64> = pw.iter().map(|w| self.weight(w)).collect();
+    }
+
+    /// Cosine of two bags of terms, each term weighted by count × rarity.
+    fn cosine(&self, a: &[String], b: &[String]) -> f64 {
+        fn bag<'t>(g: &OfflineGrader, ts: &'t [String]) -> std::collections::HashMap<&'t str, f64> {
+            let mut m = std::collections::HashMap::new();
+            for t in ts {
+                *m.entry(t.as_str()).or_default() += g.weight(t);
+            }
+            m
+        }
+        let (x, y) = (bag(self, a), bag(self, b));
+        let dot: f64 = x.iter().filter_map(|(k, v)| Some(v * y.get(k)?)).sum();
+        let norm = |m: &std::collections::HashMap<&str, f64>| m.values().map(|v| v * v).sum::<f64>().sqrt();
+        let d = norm(&x) * norm(&y);
+        if d > 0.0 { dot / d } else { 0.0 }
+    }
+
+    /// The signals of each key point of `question` in `answer`, in the key's order (for the
+    /// fitting script, `examples/grader_signals.rs`).
+    pub fn signals(&self, question: &Question, answer: &str) -> Vec<Signals> {
+        let text = super::super::normalize::text(answer);
+        let (text, _) = checks::without_injection(&text);
+        let a = self.read(question, &text);
+        super::points_of(question)
+            .iter()
+            .map(|p| {
+                p.wordings()
+                    .map(|w| self.assess(w, &a).signals)
+                    .max_by(|x, y| Model::fitted().probability(x).total_cmp(&Model::fitted().probability(y)))
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
+
+    /// The verdict on one key point, over all its wordings: a contradiction of any wording wins;
+    /// else the wording the model finds best covered decides.
+    pub(crate) fn judge(&self, point: &Claim, a: &Answer) -> PointVerdict {
+        let model = Model::fitted();
+        // (credit rank, probability, evidence) of the best wording.
+        let mut best: Option<(u8, f64, Option<&str>)> = None;
+        for wording in point.wordings() {
+            let m = self.assess(wording, a);
+            if let Some(c) = m.contradiction {
+                return PointVerdict::new(point.text.clone(), PointStatus::Contradicted, Some(c.to_string()));
+            }
+            let p = model.probability(&m.signals);
+            let rank = if m.evidence.is_none() {
+                0
+            } else if p >= model.covered && m.signals.span >= model.span_covered {
+                2
+            } else if p >= model.partial && m.signals.span >= model.span_partial {
+                1
+            } else {
+                0
+            };
+            if best.is_none_or(|(r, b, _)| (rank, p) > (r, b)) {
+                best = Some((rank, p, m.evidence));
+            }
+        }
+        let quote = |e: Option<&str>| e.map(str::to_string);
+        match best {
+            Some((2, _, e)) => PointVerdict::new(point.text.clone(), PointStatus::Covered, quote(e)),
+            Some((1, _, e)) => PointVerdict::new(point.text.clone(), PointStatus::Partial, quote(e)),
+            _ => PointVerdict::new(point.text.clone(), PointStatus::Missed, None),
+        }
+    }
+
+    /// The entry's misconceptions the answer voices. A misconception shares most of its words
+    /// with the key points, so it is matched on what sets it apart: one sentence must hold 60% of
+    /// its core weight and half the weight of its *distinctive* terms (those in no key point and
+    /// not in the question) — or, when it has none, 60% of its core inside one clause — with
+    /// the negation agreeing and the claim not reversed; and the sentence must not cover a key
+    /// point better than it voices the misconception.
+    pub(crate) fn misconceptions(
+        &self,
+        question: &Question,
+        a: &Answer,
+        verdicts: &[PointVerdict],
+    ) -> Vec<MisconceptionFound> {
+        if question.misconceptions.is_empty() {
+            return Vec::new();
+        }
+        let mut keyed: std::collections::HashSet<String> = terms::content(&question.question).into_iter().collect();
+        for k in &question.key_points {
+            keyed.extend(k.wordings().flat_map(terms::content));
+        }
+        let mut found = Vec::new();
+        for m in &question.misconceptions {
+            let hit = m.wordings().find_map(|w| self.voiced(w, &keyed, &a.sentences, &a.roles));
+            let Some(quote) = hit else { continue };
+            let also_covers = verdicts.iter().any(|v| {
+                v.status == PointStatus::Covered
+                    && v.evidence.as_deref().is_some_and(|e| e.contains(quote))
+                    && self.overlap(&v.point, quote) > self.overlap(&m.text, quote)
+            });
+            if !also_covers {
+                found.push(MisconceptionFound { misconception: m.text.clone(), quote: quote.to_string() });
+            }
+        }
+        found
+    }
+
+    /// The sentence that voices `claim` (see [`OfflineGrader::misconceptions`]).
+    fn voiced<'a>(
+        &self,
+        claim: &str,
+        keyed: &std::collections::HashSet<String>,
+        sentences: &[&'a str],
+        roles: &[String],
+    ) -> Option<&'a str> {
+        let mut cw = terms::content(claim);
+        cw.sort();
+        cw.dedup();
+        if cw.len() < 2 {
+            return None;
+        }
+        let mut weights: Vec<f64> = cw.iter().map(|w| self.weight(w)).collect();
         weights.sort_by(|a, b| b.total_cmp(a));
         let core: f64 = weights.iter().take(6).sum();
-        let needed = share * core;
-        let needed_words = if pw.len() == 1 { 1 } else { 2 };
+        let distinctive: Vec<&String> = cw.iter().filter(|w| !keyed.contains(*w)).collect();
+        let distinctive_weight: f64 = distinctive.iter().map(|w| self.weight(w)).sum();
+        let negated = checks::negated(claim);
+        sentences.iter().copied().find(|s| {
+            let units: Vec<Vec<String>> = if distinctive.is_empty() {
+                super::reversal::clauses(s).into_iter().map(|c| c.0).collect()
+            } else {
+                vec![terms::content(s)]
+            };
+            units.iter().any(|sw| {
+                let hits: Vec<&String> = cw.iter().filter(|w| sw.contains(w)).collect();
+                let got: f64 = hits.iter().map(|w| self.weight(w)).sum();
+                let apart: f64 = distinctive.iter().filter(|w| sw.contains(w)).map(|w| self.weight(w)).sum();
+                hits.len() >= 2
+                    && got >= 0.6 * core
+                    && (distinctive.is_empty() || apart >= 0.5 * distinctive_weight)
+                    && self.negation_agrees(s, &hits, negated)
+                    && !contradicts(claim, s, roles)
+                    && !swapped(claim, s, roles)
+            })
+        })
+    }
+
+    /// Share of `claim`'s weight found in `span`.
+    fn overlap(&self, claim: &str, span: &str) -> f64 {
+        let mut cw = terms::content(claim);
+        cw.sort();
+        cw.dedup();
+        let sw = terms::content(span);
+        let total: f64 = cw.iter().map(|w| self.weight(w)).sum();
+        let got: f64 = cw.iter().filter(|w| sw.contains(w)).map(|w| self.weight(w)).sum();
+        if total > 0.0 { got / total } else { 0.0 }
+    }
+
+    /// Measures one wording of a point against the answer.
+    fn assess<'a>(&self, point: &str, a: &Answer<'a>) -> Match<'a> {
+        let pw = distinct(terms::content(point));
+        let mut m = Match { signals: Signals::default(), evidence: None, contradiction: None };
+        if pw.is_empty() {
+            return m;
+        }
+        // A term the question already holds weighs a fifth: "O(log n)" answers "What is the time
+        // complexity of binary search?" without repeating "binary search".
+        let weight = |w: &String| self.weight(w) * if a.question.contains(w) { 0.2 } else { 1.0 };
+        let mut weights: Vec<f64> = pw.iter().map(weight).collect();
+        weights.sort_by(|a, b| b.total_cmp(a));
+        let core: f64 = weights.iter().take(6).sum();
+        let all: f64 = weights.iter().sum();
         let point_negated = checks::negated(point);
-        let mut best: Option<(f64, &str, bool)> = None;
-        let mut contradiction = None;
-        for (span, pair) in spans(text, sentences) {
-            let sw = words::content(span);
+        let mut best: Option<(f64, &str, bool, bool)> = None;
+        for (span, pair) in spans(a.text, &a.sentences) {
+            let sw = terms::content(span);
             let hits: Vec<&String> = pw.iter().filter(|w| sw.contains(w)).collect();
-            let got: f64 = hits.iter().map(|w| self.weight(w)).sum();
-            if hits.len() < needed_words || got < needed / 2.0 {
+            let got: f64 = hits.iter().map(|w| weight(w)).sum();
+            if hits.is_empty() {
                 continue;
             }
             if !self.negation_agrees(span, &hits, point_negated) {
                 // The answer denies what the point asserts. (A point that negates — "don't hit the
                 // database until evaluated" — is often put positively: no contradiction then.)
-                if got >= needed && !pair && !point_negated {
-                    contradiction = contradiction.or(Some(span));
+                if got >= 0.5 * core && hits.len() >= 2 && !pair && !point_negated {
+                    m.contradiction = m.contradiction.or(Some(span));
                 }
                 continue;
             }
+            let touched = !checks::negated_words(span, &hits).is_empty();
             // Better: more weight; at equal weight, a single sentence over a pair.
-            let better = best.is_none_or(|(b, _, bp)| got > b + 1e-9 || (got > b - 1e-9 && bp && !pair));
+            let better = best.is_none_or(|(b, _, bp, _)| got > b + 1e-9 || (got > b - 1e-9 && bp && !pair));
             if better {
-                best = Some((got, span, pair));
+                best = Some((got, span, pair, touched));
             }
         }
-        if let Some(s) = sentences.iter().find(|s| contradicts(point, s)) {
-            return Match { contradiction: Some(s), ..none };
+        if let Some(s) = a.sentences.iter().find(|s| contradicts(point, s, &a.roles) || swapped(point, s, &a.roles)) {
+            m.contradiction = Some(s);
         }
-        match best {
-            Some((got, span, _)) if got >= needed => Match { credit: 1.0, evidence: Some(span), contradiction: None },
-            Some((_, span, _)) => Match { credit: 0.5, evidence: Some(span), contradiction },
-            None => Match { contradiction, ..none },
-        }
+        let answer: HashSet<&str> = a.terms.iter().map(String::as_str).collect();
+        let whole: f64 = pw.iter().filter(|w| answer.contains(w.as_str())).map(weight).sum();
+        let ordered = terms::content(point);
+        let pairs: Vec<(&String, &String)> = ordered.windows(2).map(|w| (&w[0], &w[1])).collect();
+        let found = pairs.iter().filter(|(x, y)| a.terms.windows(2).any(|w| &w[0] == *x && &w[1] == *y)).count();
+        m.signals = Signals {
+            span: best.map_or(0.0, |b| (b.0 / core).min(1.0)),
+            whole: if all > 0.0 { whole / all } else { 0.0 },
+            pairs: if pairs.is_empty() { 0.0 } else { found as f64 / pairs.len() as f64 },
+            reference: a.reference,
+            length: a.length,
+            off_point: a.off_point,
+            question_only: a.question_only,
+            negation: f64::from(u8::from(best.is_some_and(|b| b.3))),
+        };
+        m.evidence = best.map(|b| b.1);
+        m
     }
 }
