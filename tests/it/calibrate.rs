@@ -98,3 +98,27 @@ fn the_llm_grader_never_inflates_an_adversarial_answer_even_at_ten() {
     assert!(off_topic.len() >= 12, "{off_topic:?}");
     assert!(off_topic.iter().all(|i| i["score"].as_f64().unwrap() <= 2.0), "{off_topic:?}");
 }
+
+#[test]
+fn a_set_with_one_word_references_gets_a_score_or_a_reason_for_every_answer() {
+    let ws = Workspace::new();
+    let lines = [
+        r#"{"id":"a","question":"What process separates salt from water by heating?","reference":"Evaporation","answer":"The water evaporates and leaves the salt.","expert_score":10,"label":"correct"}"#,
+        r#"{"id":"b","question":"What process separates salt from water by heating?","reference":"Evaporation","answer":"A magnet pulls the salt out.","expert_score":0,"label":"incorrect"}"#,
+        r#"{"id":"c","question":"What process separates salt from water by heating?","reference":"Evaporation","answer":"El agua se evapora y la sal se queda en el plato, por eso es la evaporación.","expert_score":10,"label":"correct"}"#,
+        r#"{"id":"d","question_id":"concurrency/global-interpreter-lock-gil-implications","question":"Explain the GIL.","reference":"A lock.","answer":"Only one thread runs Python bytecode at a time.","expert_score":6}"#,
+    ];
+    let set = ws.path().join("one-word.jsonl");
+    std::fs::write(&set, lines.join("\n")).unwrap();
+    let (out, s) = calibrate(&ws, &["--set", set.to_str().unwrap(), "--grader", "offline"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let items = s["items"].as_array().unwrap();
+    for item in items {
+        assert!(item["score"].is_number() || item["reason"].is_string(), "no score or reason: {item}");
+    }
+    assert!(items[0]["score"].as_f64().unwrap() > items[1]["score"].as_f64().unwrap(), "{items:?}");
+    assert_eq!(items[2]["status"], "ungraded");
+    assert_eq!(items[0]["answer_key"], "line");
+    assert_eq!(items[3]["answer_key"], "bank:concurrency/global-interpreter-lock-gil-implications");
+    assert!(s["auc_correct_vs_rest"].is_number(), "{s}");
+}
