@@ -156,7 +156,7 @@ fn main() {
         price: None,
     };
     let llm = viva::grader::llm::LlmGrader::new(
-        viva::grader::llm::client::Client::new(settings).unwrap(),
+        viva::grader::llm::Endpoint::new(settings).unwrap(),
         viva::grader::prompt::Prompts::load(None).unwrap(),
         &bank.questions,
     );

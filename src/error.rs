@@ -18,7 +18,7 @@ pub enum Error {
     #[error(transparent)]
     Prompt(#[from] crate::grader::prompt::PromptError),
     #[error(transparent)]
-    Llm(#[from] crate::grader::llm::client::CallError),
+    Llm(#[from] crate::grader::llm::CallError),
     /// Bad input from the user, with what to do about it.
     #[error("{message}")]
     Usage { message: String, hint: Option<String> },

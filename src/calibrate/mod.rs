@@ -24,7 +24,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::bank::Question;
-use crate::grader::{Grade, GradeStatus, Grader, GraderInfo, pool};
+use crate::grader::service::{self, GradingService};
+use crate::grader::{Grade, GradeStatus, Grader, GraderInfo};
 pub use set::{BadLine, Sample};
 use stats::{Agreement, round3};
 
@@ -128,8 +129,9 @@ pub fn answer_keys(samples: &[Sample], bank: &[Question]) -> Vec<(Question, Stri
         .collect()
 }
 
-/// Grades every sample as `keyed` (from [`answer_keys`], same order) with `grader` on `workers`
-/// threads; `on_done` is called after each grade (for a progress bar).
+/// Grades every sample as `keyed` (from [`answer_keys`], same order) with `grader` through the
+/// grading service, `workers` at a time; `on_done` is called after each grade (for a progress
+/// bar).
 pub fn grade_all(
     samples: &[Sample],
     keyed: &[(Question, String)],
@@ -137,21 +139,17 @@ pub fn grade_all(
     workers: usize,
     on_done: &dyn Fn(),
 ) -> Vec<Grade> {
-    let jobs: Vec<(Question, &str)> =
-        samples.iter().zip(keyed).map(|(s, k)| (k.0.clone(), s.answer.as_str())).collect();
+    let jobs: Vec<(Question, String)> =
+        samples.iter().zip(keyed).map(|(s, k)| (k.0.clone(), s.answer.clone())).collect();
     let mut grades: Vec<Option<Grade>> = vec![None; jobs.len()];
-    let _ = pool::run(
-        jobs,
-        workers,
-        |(q, a)| grader.grade(q, a),
-        |batch| -> Result<(), ()> {
-            for (i, g) in batch {
-                grades[i] = Some(g);
-                on_done();
-            }
-            Ok(())
-        },
-    );
+    let service = GradingService::new(grader.clone(), workers);
+    let _ = service::grade_all(&service, jobs, |batch| -> Result<bool, ()> {
+        for (i, g) in batch {
+            grades[i] = Some(g);
+            on_done();
+        }
+        Ok(true)
+    });
     let info = grader.info();
     grades.into_iter().map(|g| g.unwrap_or_else(|| Grade::pending(info.clone(), "not graded"))).collect()
 }

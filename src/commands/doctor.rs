@@ -7,8 +7,7 @@ use serde_json::json;
 
 use crate::config::Context;
 use crate::error::{Error, Result};
-use crate::grader::llm::LlmGrader;
-use crate::grader::llm::client::Client;
+use crate::grader::llm::{Endpoint, LlmGrader};
 use crate::grader::prompt::Prompts;
 use crate::grader::{Grade, GradeStatus, Grader};
 use crate::ui::Tone;
@@ -28,9 +27,9 @@ pub fn run(json_out: bool, ctx: &Context) -> Result<()> {
     ));
     let prompts = Prompts::load(settings.prompts.as_deref())?;
     checks.push(("prompts".into(), true, format!("prompt {} · rubric {}", prompts.prompt_hash, prompts.rubric_hash)));
-    let client = Client::new(settings.clone())?;
+    let endpoint = Endpoint::new(settings.clone())?;
     let started = std::time::Instant::now();
-    let listed = client.list_models();
+    let listed = crate::grader::service::block_on(endpoint.list_models());
     let models = listed.clone().unwrap_or_default();
     checks.push((
         "endpoint".into(),
@@ -58,7 +57,7 @@ pub fn run(json_out: bool, ctx: &Context) -> Result<()> {
         .get(PROBE_ID)
         .or_else(|| bank.questions.iter().find(|q| q.key_points.len() >= 3))
         .ok_or_else(|| Error::usage("the bank has no question to probe with", "use the built-in bank"))?;
-    let grader = LlmGrader::new(client, prompts, &bank.questions);
+    let grader = LlmGrader::new(endpoint, prompts, &bank.questions);
     let probe = |name: &str, answer: &str| -> (String, Grade, u128) {
         let t = std::time::Instant::now();
         let g = grader.grade(question, answer);

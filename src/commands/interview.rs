@@ -206,9 +206,9 @@ pub fn make_grader(kind: GraderKind, bank: &[Question], ctx: &Context) -> Result
         GraderKind::Llm => {
             let settings = ctx.settings.llm()?;
             let prompts = crate::grader::prompt::Prompts::load(settings.prompts.as_deref())?;
-            let client = crate::grader::llm::client::Client::new(settings)?;
+            let endpoint = crate::grader::llm::Endpoint::new(settings)?;
             let levels = ctx.settings.transcripts.join(".llm-levels.json");
-            Ok(Arc::new(crate::grader::llm::LlmGrader::new(client, prompts, bank).remember_levels_in(levels)))
+            Ok(Arc::new(crate::grader::llm::LlmGrader::new(endpoint, prompts, bank).remember_levels_in(levels)))
         }
     }
 }

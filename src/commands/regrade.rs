@@ -15,7 +15,6 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -23,6 +22,7 @@ use serde_json::json;
 use crate::cli::{GraderKind, RegradeArgs};
 use crate::config::Context;
 use crate::error::{Error, Result};
+use crate::grader::service::{self, GradingService};
 use crate::grader::{self, Grade, GradeStatus, Grader};
 use crate::transcript::{Store, Transcript, lock};
 use crate::ui::{self, Tone};
@@ -46,7 +46,8 @@ struct Job {
     followup: Option<usize>,
     question_id: String,
     started_at: DateTime<Utc>,
-    grader: Arc<dyn Grader>,
+    /// Which grader: `llm` or `offline`.
+    kind: &'static str,
     question: crate::bank::Question,
     answer: String,
 }
@@ -146,14 +147,9 @@ pub fn run(args: RegradeArgs, ctx: &Context) -> Result<()> {
                 missing += wanted.len();
                 continue;
             };
-            let grader = match graders.get(name) {
-                Some(g) => g.clone(),
-                None => {
-                    let g = super::interview::make_grader(kind, &bank.questions, ctx)?;
-                    graders.insert(name, g.clone());
-                    g
-                }
-            };
+            if !graders.contains_key(name) {
+                graders.insert(name, super::interview::make_grader(kind, &bank.questions, ctx)?);
+            }
             for (followup, attempt) in wanted {
                 let question = match followup {
                     None => q.clone(),
@@ -168,7 +164,7 @@ pub fn run(args: RegradeArgs, ctx: &Context) -> Result<()> {
                     followup,
                     question_id: item.question_id.clone(),
                     started_at: item.started_at,
-                    grader: grader.clone(),
+                    kind: name,
                     question,
                     answer: attempt.answer.clone(),
                 });
@@ -188,37 +184,38 @@ pub fn run(args: RegradeArgs, ctx: &Context) -> Result<()> {
     let mut diffs = Vec::new();
     let (mut failed, mut not_tried, mut gone) = (0, 0, 0);
     let mut refused: Option<String> = None;
-    let stop = AtomicBool::new(false);
-    // Apply whatever has arrived, then write each touched transcript once: at hundreds of grades
-    // a second, one fsync per grade would be the bottleneck.
-    grader::pool::run(
-        jobs,
-        args.concurrency,
-        |j: &Job| -> (Spot, Option<Grade>) {
-            let spot = Spot {
+    // One grading service per grader, each with the run's concurrency. Apply whatever has
+    // arrived, then write each touched transcript once: at hundreds of grades a second, one
+    // fsync per grade would be the bottleneck. A refused request stops the run: what has not
+    // arrived by then is cancelled.
+    for (name, grader) in &graders {
+        if refused.is_some() {
+            not_tried += jobs.iter().filter(|j| j.kind == *name).count();
+            continue;
+        }
+        let (mine, rest): (Vec<Job>, Vec<Job>) = std::mem::take(&mut jobs).into_iter().partition(|j| j.kind == *name);
+        jobs = rest;
+        let spots: Vec<Spot> = mine
+            .iter()
+            .map(|j| Spot {
                 session: j.session.clone(),
                 item: j.item,
                 followup: j.followup,
                 question_id: j.question_id.clone(),
                 started_at: j.started_at,
-            };
-            if stop.load(Ordering::SeqCst) {
-                return (spot, None);
-            }
-            let grade = j.grader.grade(&j.question, &j.answer);
-            if grade.flags.iter().any(|f| f == grader::REFUSED) {
-                stop.store(true, Ordering::SeqCst);
-            }
-            (spot, Some(grade))
-        },
-        |batch| -> Result<()> {
+            })
+            .collect();
+        let count = spots.len();
+        let mut arrived = 0;
+        let work = mine.into_iter().map(|j| (j.question, j.answer)).collect();
+        let service = GradingService::new(grader.clone(), args.concurrency);
+        service::grade_all(&service, work, |batch| -> Result<bool> {
             let mut by_session: BTreeMap<String, Vec<(Spot, Grade)>> = BTreeMap::new();
-            for (_, (spot, grade)) in batch {
+            for (i, grade) in batch {
                 bar.inc(1);
-                match grade {
-                    Some(grade) => by_session.entry(spot.session.clone()).or_default().push((spot, grade)),
-                    None => not_tried += 1,
-                }
+                arrived += 1;
+                let spot = spots[i].clone();
+                by_session.entry(spot.session.clone()).or_default().push((spot, grade));
             }
             for (session, grades) in by_session {
                 let applied = store.update(&session, |t| {
@@ -276,9 +273,12 @@ pub fn run(args: RegradeArgs, ctx: &Context) -> Result<()> {
                 }
             }
             progress.save();
-            Ok(())
-        },
-    )?;
+            if refused.is_some() {
+                not_tried += count - arrived;
+            }
+            Ok(refused.is_none())
+        })?;
+    }
     bar.finish_and_clear();
     report(&diffs, args.json, ctx);
     if gone > 0 {
@@ -319,6 +319,7 @@ fn job_key(session: &str, item: usize, followup: Option<usize>) -> String {
 }
 
 /// Where a job's answer is: session, index (and follow-up), and what the item must still be.
+#[derive(Clone)]
 struct Spot {
     session: String,
     item: usize,

@@ -15,9 +15,9 @@ pub mod llm;
 pub mod normalize;
 pub mod offline;
 pub mod pending;
-pub mod pool;
 pub mod prompt;
 pub mod score;
+pub mod service;
 pub mod tokens;
 pub mod verdict;
 
@@ -160,7 +160,18 @@ impl Grade {
     }
 }
 
+/// A grader's request as a future, run by the [`service`] on its runtime.
+pub type Task<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+/// Where pieces of feedback go as they arrive.
+pub type OnFeedback<'a> = &'a mut (dyn FnMut(&str) + Send);
+
 /// Scores an answer against a bank question's reference and key points.
+///
+/// Each request has a synchronous form (for commands) and a future (`*_task`, for the
+/// [`service`], which runs it with a deadline and can cancel it). A grader that does no I/O
+/// implements the synchronous forms only; one that does (the LLM grader) implements the futures
+/// and answers the synchronous forms through [`service::block_on`].
 pub trait Grader: Send + Sync {
     /// Who this grader is, recorded with every grade.
     fn info(&self) -> GraderInfo;
@@ -190,5 +201,56 @@ pub trait Grader: Send + Sync {
     /// key points are the probed ones). `None` when there is nothing to probe.
     fn followup(&self, parent: &Question, answer: &str, missed: &[String], number: usize) -> Option<Question> {
         followup::offline(parent, missed, answer, number)
+    }
+
+    /// The longest one request may take before the service gives up on it.
+    fn deadline(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(30)
+    }
+
+    /// [`Grader::grade`] (or [`Grader::grade_live`] with `on_feedback`) as a future.
+    fn grade_task<'a>(
+        &'a self,
+        question: &'a Question,
+        answer: &'a str,
+        on_feedback: Option<OnFeedback<'a>>,
+    ) -> Task<'a, Grade> {
+        Box::pin(async move {
+            match on_feedback {
+                Some(f) => self.grade_live(question, answer, f),
+                None => self.grade(question, answer),
+            }
+        })
+    }
+
+    /// [`Grader::followup`] as a future.
+    fn followup_task<'a>(
+        &'a self,
+        parent: &'a Question,
+        answer: &'a str,
+        missed: &'a [String],
+        number: usize,
+    ) -> Task<'a, Option<Question>> {
+        Box::pin(async move { self.followup(parent, answer, missed, number) })
+    }
+
+    /// [`Grader::improve`] as a future.
+    fn improve_task<'a>(
+        &'a self,
+        question: &'a Question,
+        answer: &'a str,
+        missed: &'a [String],
+    ) -> Task<'a, Option<String>> {
+        Box::pin(async move { self.improve(question, answer, missed) })
+    }
+
+    /// [`Grader::recheck`] as a future.
+    fn recheck_task<'a>(
+        &'a self,
+        question: &'a Question,
+        answer: &'a str,
+        point: &'a str,
+    ) -> Task<'a, Option<Covered>> {
+        Box::pin(async move { self.recheck(question, answer, point) })
     }
 }

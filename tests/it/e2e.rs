@@ -71,19 +71,19 @@ fn e2e_streamed_grading_arrives_in_pieces() {
     };
     let bank = viva::bank::store::load_embedded().unwrap().questions;
     let grader = viva::grader::llm::LlmGrader::new(
-        viva::grader::llm::client::Client::new(settings).unwrap(),
+        viva::grader::llm::Endpoint::new(settings).unwrap(),
         viva::grader::prompt::Prompts::load(None).unwrap(),
         &bank,
     );
     let q = bank.iter().find(|q| q.id == "concurrency/gil-global-interpreter-lock-implications").unwrap();
     let mut pieces = 0;
-    let mut on_event = |e: viva::grader::llm::client::StreamEvent<'_>| {
-        if matches!(e, viva::grader::llm::client::StreamEvent::Delta(_)) {
+    let mut on_event = |e: viva::grader::llm::StreamEvent<'_>| {
+        if matches!(e, viva::grader::llm::StreamEvent::Delta(_)) {
             pieces += 1;
         }
     };
     let answer = "The GIL is a mutex that lets one thread run Python bytecode at a time; it is released during I/O.";
-    let grade = grader.grade_streaming(q, answer, Some(&mut on_event));
+    let grade = viva::grader::service::block_on(grader.grade_streaming(q, answer, Some(&mut on_event)));
     assert_eq!(grade.status, viva::grader::GradeStatus::Graded, "{:?}", grade.reason);
     assert!(pieces > 5, "the reply arrived in {pieces} pieces");
 }

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use viva::bank::Question;
 use viva::config::file::{LlmSettings, Secret};
+use viva::grader::llm::Endpoint;
 use viva::grader::llm::LlmGrader;
-use viva::grader::llm::client::Client;
 use viva::grader::prompt::Prompts;
 use viva::grader::{GradeStatus, Grader};
 
@@ -43,7 +43,7 @@ fn settings(url: &str) -> LlmSettings {
 
 fn grader_with(s: LlmSettings) -> (LlmGrader, Vec<Question>) {
     let b = bank();
-    (LlmGrader::new(Client::new(s).unwrap(), Prompts::load(None).unwrap(), &b), b)
+    (LlmGrader::new(Endpoint::new(s).unwrap(), Prompts::load(None).unwrap(), &b), b)
 }
 
 fn grade(fake: &FakeLlm, answer: &str) -> viva::grader::Grade {
@@ -412,12 +412,12 @@ fn a_streamed_reply_arrives_in_pieces_and_grades() {
     let (g, b) = grader_with(settings(&fake.url));
     let q = b.iter().find(|q| q.id == GIL).unwrap();
     let mut pieces = Vec::new();
-    let mut on_event = |e: viva::grader::llm::client::StreamEvent<'_>| {
-        if let viva::grader::llm::client::StreamEvent::Delta(d) = e {
+    let mut on_event = |e: viva::grader::llm::StreamEvent<'_>| {
+        if let viva::grader::llm::StreamEvent::Delta(d) = e {
             pieces.push(d.to_string());
         }
     };
-    let grade = g.grade_streaming(q, ANSWER, Some(&mut on_event));
+    let grade = viva::grader::service::block_on(g.grade_streaming(q, ANSWER, Some(&mut on_event)));
     assert_eq!(grade.status, GradeStatus::Graded, "{grade:?}");
     assert_eq!(grade.score, Some(8.0));
     assert_eq!(pieces.len(), 5);
@@ -432,12 +432,12 @@ fn a_truncated_stream_is_retried_then_left_pending() {
     let (g, b) = grader_with(settings(&fake.url));
     let q = b.iter().find(|q| q.id == GIL).unwrap();
     let mut restarts = 0;
-    let mut on_event = |e: viva::grader::llm::client::StreamEvent<'_>| {
-        if e == viva::grader::llm::client::StreamEvent::Restart {
+    let mut on_event = |e: viva::grader::llm::StreamEvent<'_>| {
+        if e == viva::grader::llm::StreamEvent::Restart {
             restarts += 1;
         }
     };
-    let grade = g.grade_streaming(q, ANSWER, Some(&mut on_event));
+    let grade = viva::grader::service::block_on(g.grade_streaming(q, ANSWER, Some(&mut on_event)));
     assert_eq!(grade.status, GradeStatus::Graded);
     assert_eq!(restarts, 1, "the viewer is told to discard the broken stream");
 
@@ -445,7 +445,11 @@ fn a_truncated_stream_is_retried_then_left_pending() {
     let mut s = settings(&fake.url);
     s.retries = 1;
     let (g, b) = grader_with(s);
-    let grade = g.grade_streaming(b.iter().find(|q| q.id == GIL).unwrap(), ANSWER, Some(&mut |_| {}));
+    let grade = viva::grader::service::block_on(g.grade_streaming(
+        b.iter().find(|q| q.id == GIL).unwrap(),
+        ANSWER,
+        Some(&mut |_| {}),
+    ));
     assert_eq!(grade.status, GradeStatus::Pending);
     assert!(grade.reason.unwrap().contains("ended before [DONE]"));
 }

@@ -11,8 +11,9 @@ use crate::bank::store::{self, BankError};
 use crate::cli::KeypointsArgs;
 use crate::config::Context;
 use crate::error::{Error, Result};
-use crate::grader::llm::client::{CallError, Client};
 use crate::grader::llm::propose::{self, ProposeError};
+use crate::grader::llm::request::Requests;
+use crate::grader::llm::{CallError, Endpoint};
 use crate::grader::prompt::Prompts;
 use crate::ui::Tone;
 
@@ -34,8 +35,9 @@ pub fn run(args: KeypointsArgs, ctx: &Context) -> Result<()> {
     }
     let settings = ctx.settings.llm()?;
     let prompts = Prompts::load(settings.prompts.as_deref())?;
-    let client = Client::new(settings)?;
-    let model = client.settings().model.clone();
+    let levels = ctx.settings.transcripts.join(".llm-levels.json");
+    let client = Requests::new(Endpoint::new(settings)?).remember_in(levels);
+    let model = client.endpoint().settings().model.clone();
     let bar = p.progress("proposing answer keys", targets.len());
     let mut proposed: HashMap<String, Question> = HashMap::new();
     let mut failed: Vec<(String, String)> = Vec::new();

@@ -7,8 +7,9 @@
 
 use serde_json::{Value, json};
 
-use super::client::{CallError, Client};
+use super::CallError;
 use super::reply::extract_json;
+use super::request::{Call, Kind, Msg, Requests};
 use crate::bank::{Claim, Question, keycheck};
 use crate::grader::prompt::{KeypointsContext, Prompts};
 
@@ -31,40 +32,44 @@ pub enum ProposeError {
     Prompt(#[from] crate::grader::prompt::PromptError),
 }
 
-/// Asks the model for `question`'s answer key.
-pub fn propose(client: &Client, prompts: &Prompts, question: &Question) -> Result<Proposal, ProposeError> {
+/// Asks the model for `question`'s answer key (one call kind of the request builder, down the
+/// same structured-output ladder as a grade).
+pub fn propose(requests: &Requests, prompts: &Prompts, question: &Question) -> Result<Proposal, ProposeError> {
     let reference = question.answer.as_deref().unwrap_or("(the source gives no reference answer)");
     let ctx = KeypointsContext { question: &question.question, code: question.code.as_deref(), reference };
-    let mut messages = vec![json!({"role": "user", "content": prompts.render_keypoints(&ctx)?})];
+    let claims = |max: usize| json!({"type": "array", "maxItems": max, "items": {"type": "string", "maxLength": 300}});
+    let mut call = Call {
+        kind: Kind::Keypoints,
+        messages: vec![Msg::User(prompts.render_keypoints(&ctx)?)],
+        schema: json!({
+            "type": "object", "additionalProperties": false, "required": ["key_points", "misconceptions"],
+            "properties": {
+                "key_points": claims(keycheck::MAX_POINTS),
+                "misconceptions": claims(keycheck::MAX_MISCONCEPTIONS)
+            }
+        }),
+        max_tokens: requests.endpoint().settings().max_tokens.max(900),
+    };
     let mut problem = String::new();
     for _attempt in 0..2 {
-        let content = ask(client, &messages)?;
+        let content = ask(requests, &call)?;
         match read(&content) {
             Ok(p) => return Ok(p),
             Err(why) => {
                 problem = why;
-                messages.push(json!({"role": "assistant", "content": content}));
-                messages.push(json!({"role": "user", "content": format!(
+                call.messages.push(Msg::Assistant(content));
+                call.messages.push(Msg::User(format!(
                     "Your reply was not usable: {problem}. Reply again with the JSON object only: {{\"key_points\": [\"...\"], \"misconceptions\": [\"...\"]}}, each point one self-contained sentence."
-                )}));
+                )));
             }
         }
     }
     Err(ProposeError::Unusable(problem))
 }
 
-/// One chat request in JSON object mode, or without it when the endpoint refuses that mode.
-fn ask(client: &Client, messages: &[Value]) -> Result<String, CallError> {
-    let s = client.settings();
-    let mut body = json!({"model": s.model, "temperature": s.temperature, "max_tokens": s.max_tokens.max(900),
-        "messages": messages, "response_format": {"type": "json_object"}});
-    match client.chat(&body) {
-        Err(CallError::BadRequest { .. }) => {
-            body.as_object_mut().map(|b| b.remove("response_format"));
-            client.chat(&body).map(|r| r.content)
-        }
-        other => other.map(|r| r.content),
-    }
+/// One call, waited for.
+fn ask(requests: &Requests, call: &Call) -> Result<String, CallError> {
+    crate::grader::service::block_on(requests.send(call, None)).map(|(reply, _)| reply.content)
 }
 
 /// The proposal in a reply, or why there is none.
