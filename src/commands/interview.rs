@@ -11,8 +11,9 @@ use crate::config::Context;
 use crate::error::{Error, Result};
 use crate::grader::Grader;
 use crate::grader::offline::OfflineGrader;
+use crate::grader::service::GradingService;
+use crate::repl::Session;
 use crate::repl::input::{Piped, Source, Terminal};
-use crate::repl::{GradingQueue, Session};
 use crate::session::{Engine, Plan, PlannedQuestion};
 use crate::transcript::{SessionSettings, Store, Transcript, new_id, render};
 use crate::ui::{self, Tone, sanitize};
@@ -267,27 +268,10 @@ fn run_session(
     } else {
         Box::new(Piped::stdin())
     };
-    let session = Session {
-        engine: Engine::new(plan),
-        save_failed: false,
-        grader: grader.clone(),
-        awaiting: None,
-        followup: None,
-        last_missed: Default::default(),
-        last_answered: None,
-        practice: transcript.mode == "practice",
-        last_reference: None,
-        hints: 0,
-        asking_followup: false,
-        retry: None,
-        questions,
-        transcript,
-        store,
-        preparer: crate::repl::prepare::Preparer::new(grader.clone()),
-        grading: GradingQueue::start(grader),
-        printer: &ctx.printer,
-        source,
-    };
+    // Grades of a session run a few at a time: enough for a follow-up's wording beside a
+    // background grade and a preparation.
+    let service = GradingService::new(grader, 4);
+    let session = Session::new(Engine::new(plan), questions, transcript, store, service, &ctx.printer, source);
     let transcript = session.run()?;
     let md = store.save_beside(
         &transcript.id,
@@ -327,12 +311,6 @@ pub fn resume(args: ResumeArgs, ctx: &Context) -> Result<()> {
     let bank = ctx.settings.load_bank()?;
     let kind = if transcript.settings.grader == "llm" { GraderKind::Llm } else { GraderKind::Offline };
     let grader = make_grader(kind, &bank.questions, ctx)?;
-    // Grade whatever is still pending first.
-    let regraded = crate::grader::pending::finish(&mut transcript, &bank, grader.as_ref());
-    if regraded > 0 {
-        store.save(&transcript)?;
-        ctx.printer.err(format!("graded {}", ui::plural(regraded, "pending answer")));
-    }
     let start_at = transcript.items.len();
     let mut questions = Vec::new();
     for id in &transcript.plan {
@@ -345,6 +323,11 @@ pub fn resume(args: ResumeArgs, ctx: &Context) -> Result<()> {
         questions.push(q.clone());
     }
     if transcript.is_finished() || start_at >= questions.len() {
+        // Nothing left to ask: the report needs whatever is still pending graded first.
+        let regraded = crate::grader::pending::finish(&mut transcript, &bank, grader.as_ref());
+        if regraded > 0 {
+            ctx.printer.err(format!("graded {}", ui::plural(regraded, "pending answer")));
+        }
         transcript.finished_at.get_or_insert_with(chrono::Utc::now);
         store.save(&transcript)?;
         let md = store.save_beside(
@@ -356,6 +339,7 @@ pub fn resume(args: ResumeArgs, ctx: &Context) -> Result<()> {
         ctx.printer.err(format!("session {} is complete; saved `{}`", transcript.id, md.display()));
         return Ok(());
     }
+    // Asked at once: answers still pending are graded in the background meanwhile.
     ctx.printer.err(format!("resuming session {} at question {} of {}", transcript.id, start_at + 1, questions.len()));
     run_session(ctx, &store, transcript, questions, grader, start_at)
 }

@@ -2,24 +2,25 @@
 //! performs the engine's effects — print, save, grade.
 //!
 //! Invariant: an answer is saved to disk (write-then-rename, fsync) in the same step that
-//! records it, before grading starts; grading runs on a worker thread so the candidate never
-//! waits, and each grade is saved as it arrives.
+//! records it, before grading starts; grading is a request to the grading service, so the
+//! candidate never waits on the network unless the interview needs the grade — and then the
+//! clock, the hard stop and Ctrl-C stay live ([`grading`]); each grade is saved as it arrives.
 
 pub mod command;
 mod durable;
+mod grading;
 pub mod input;
 mod practice;
 pub mod prepare;
 
-use std::sync::Arc;
-use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
 use crate::bank::Question;
 use crate::error::Result;
-use crate::grader::{Grade, Grader, GraderInfo};
+use crate::grader::Grade;
+use crate::grader::service::{Done, GradingService, Work};
 use crate::session::{Effect, Engine, Event, FinishReason};
 use crate::transcript::{Item, Store, Transcript};
 use crate::ui::{self, Printer, Tone};
@@ -32,72 +33,6 @@ const TICK: Duration = Duration::from_millis(200);
 /// A second Ctrl-C ends the session only this soon after the first.
 const CTRL_C_WINDOW: Duration = Duration::from_secs(3);
 
-/// Grades answers on a worker thread: `(item index, question, answer)` in, `(index, grade)` out.
-pub struct GradingQueue {
-    info: GraderInfo,
-    jobs: Option<Sender<(usize, Question, String)>>,
-    results: Receiver<(usize, Grade)>,
-    outstanding: usize,
-}
-
-impl GradingQueue {
-    pub fn start(grader: Arc<dyn Grader>) -> GradingQueue {
-        let info = grader.info();
-        let (job_tx, job_rx) = mpsc::channel::<(usize, Question, String)>();
-        let (res_tx, res_rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for (index, question, answer) in job_rx {
-                let grade = grader.grade(&question, &answer);
-                if res_tx.send((index, grade)).is_err() {
-                    return;
-                }
-            }
-        });
-        GradingQueue { info, jobs: Some(job_tx), results: res_rx, outstanding: 0 }
-    }
-
-    pub fn submit(&mut self, index: usize, question: &Question, answer: &str) {
-        if let Some(jobs) = &self.jobs
-            && jobs.send((index, question.clone(), answer.to_string())).is_ok()
-        {
-            self.outstanding += 1;
-        }
-    }
-
-    /// Grades that have arrived, without waiting.
-    pub fn ready(&mut self) -> Vec<(usize, Grade)> {
-        let got: Vec<_> = self.results.try_iter().collect();
-        self.outstanding -= got.len();
-        got
-    }
-
-    /// Waits for every outstanding grade.
-    pub fn drain(&mut self) -> Vec<(usize, Grade)> {
-        self.jobs = None;
-        let mut got = Vec::new();
-        while self.outstanding > 0 {
-            match self.results.recv() {
-                Ok(r) => {
-                    self.outstanding -= 1;
-                    got.push(r);
-                }
-                Err(_) => break,
-            }
-        }
-        got
-    }
-
-    /// The grader doing the work, recorded on pending grades.
-    pub fn info(&self) -> &GraderInfo {
-        &self.info
-    }
-
-    pub fn outstanding(&self) -> usize {
-        self.outstanding
-    }
-}
-
-/// Everything a session run needs.
 /// Where an answer sits in the transcript: a main item, or one of its follow-ups.
 #[derive(Debug, Clone, Copy)]
 pub struct Spot {
@@ -117,12 +52,19 @@ pub enum Answered {
 /// The reason a grade is pending while it is being made.
 const GRADING: &str = "grading in progress";
 
+/// Everything a session run needs.
 pub struct Session<'a> {
     pub engine: Engine,
     /// The last save failed: the transcript in memory holds answers the disk does not.
     pub save_failed: bool,
-    /// The grader, for the grades the follow-up rule needs at once.
-    pub grader: Arc<dyn Grader>,
+    /// Where every grading request goes.
+    pub service: GradingService,
+    /// Grades on their way that nobody waits for.
+    background: Vec<grading::Background>,
+    /// What the session is waiting for ("thinking"), if anything.
+    waiting: Option<grading::Wait>,
+    /// The next follow-up's wording, once it came.
+    followup_ready: Option<Question>,
     /// The answer waiting for its grade, and the question it is graded as.
     pub awaiting: Option<(Spot, Question)>,
     /// The follow-up being asked (graded as this question).
@@ -146,11 +88,47 @@ pub struct Session<'a> {
     pub questions: Vec<Question>,
     pub transcript: Transcript,
     pub store: &'a Store,
-    pub grading: GradingQueue,
     /// The grade and follow-up prepared while the candidate finishes (LLM grader).
     pub preparer: prepare::Preparer,
     pub printer: &'a Printer,
     pub source: Box<dyn Source>,
+}
+
+impl<'a> Session<'a> {
+    /// A session on `questions` (the plan), continuing `transcript`.
+    pub fn new(
+        engine: Engine,
+        questions: Vec<Question>,
+        transcript: Transcript,
+        store: &'a Store,
+        service: GradingService,
+        printer: &'a Printer,
+        source: Box<dyn Source>,
+    ) -> Session<'a> {
+        Session {
+            engine,
+            preparer: prepare::Preparer::new(service.clone()),
+            service,
+            background: Vec::new(),
+            waiting: None,
+            followup_ready: None,
+            save_failed: false,
+            awaiting: None,
+            followup: None,
+            last_missed: Default::default(),
+            last_answered: None,
+            practice: transcript.mode == "practice",
+            last_reference: None,
+            hints: 0,
+            asking_followup: false,
+            retry: None,
+            questions,
+            transcript,
+            store,
+            printer,
+            source,
+        }
+    }
 }
 
 impl Session<'_> {
@@ -160,6 +138,8 @@ impl Session<'_> {
         let wall = Utc::now();
         let at = |d: Duration| -> DateTime<Utc> { wall + chrono::Duration::from_std(d).unwrap_or_default() };
         let mut queue: Vec<Effect> = self.engine.handle(Event::Start { now: Duration::ZERO });
+        // Answers an earlier run left pending are graded while this one goes on.
+        self.grade_leftovers();
         let mut current: Option<usize> = None;
         // When the last Ctrl-C was pressed: a second one soon after ends the session.
         let mut ctrl_c_armed: Option<Instant> = None;
@@ -168,7 +148,14 @@ impl Session<'_> {
         let finish = loop {
             // Perform effects in order; some produce events, whose effects run next.
             let mut finished = None;
-            while !queue.is_empty() {
+            // A quit, the interview's time running out or a hangup ends any wait at once.
+            let abrupt =
+                queue.iter().any(|e| matches!(e, Effect::Finish(FinishReason::Quit | FinishReason::TotalTimeUp)));
+            if abrupt || input::hangup::received() {
+                self.abandon_thinking();
+            }
+            // Effects wait while the session waits for a grade (practice feedback comes first).
+            while !queue.is_empty() && self.waiting.is_none() {
                 let effect = queue.remove(0);
                 match effect {
                     Effect::Ask { index, of, budget } => {
@@ -203,7 +190,7 @@ impl Session<'_> {
                             Some(_) => self.followup.clone().unwrap_or_else(|| self.questions[outcome.index].clone()),
                             None => self.questions[outcome.index].clone(),
                         };
-                        let pending = Grade::pending(self.grading.info().clone(), GRADING);
+                        let pending = Grade::pending(self.service.info(), GRADING);
                         let mut item = Item::new(&q, outcome.answer.clone(), pending);
                         item.started_at = at(outcome.started);
                         item.answered_at = at(outcome.ended);
@@ -237,43 +224,29 @@ impl Session<'_> {
                         if input::hangup::received() {
                             // Ending now: `viva resume` grades it.
                         } else if self.engine.plan().followups > 0 && !outcome.skipped {
-                            // The follow-up rule needs the grade now (NeedGrade follows).
+                            // The follow-up rule needs the grade (NeedGrade follows).
                             self.awaiting = Some((spot, q));
-                        } else if self.practice {
-                            let grade = self.grade_now(spot, &q)?;
-                            self.show_feedback(&grade);
-                            self.last_missed = (grade.missed(), outcome.answer.clone());
-                        } else if spot.followup.is_none() {
-                            self.grading.submit(spot.item, &q, &outcome.answer);
+                        } else if self.practice && !outcome.skipped {
+                            // Practice shows the feedback before going on.
+                            self.think(spot, outcome.index, &q, false);
                         } else {
-                            self.grade_now(spot, &q)?;
+                            self.grade_in_background(spot, &q);
                         }
                     }
-                    Effect::NeedGrade { .. } => {
-                        let missed = match self.awaiting.take() {
-                            Some((spot, q)) => {
-                                let grade = self.grade_now(spot, &q)?;
-                                if self.practice {
-                                    self.show_feedback(&grade);
-                                }
-                                let answer = self.item(spot).map(|i| i.answer.clone()).unwrap_or_default();
-                                self.last_missed = (grade.missed(), answer);
-                                grade.missed().len()
-                            }
-                            None => 0,
-                        };
-                        queue.extend(self.engine.handle(Event::Graded { now: origin.elapsed(), missed }));
-                    }
+                    Effect::NeedGrade { index } => match self.awaiting.take() {
+                        Some((spot, q)) => self.think(spot, index, &q, true),
+                        None => queue.extend(self.engine.handle(Event::Graded { now: origin.elapsed(), missed: 0 })),
+                    },
                     Effect::AskFollowUp { index, number, budget } => {
                         current = Some(index);
                         self.asking_followup = true;
                         announced = None;
                         let (missed, answer) = self.last_missed.clone();
-                        let prepared = self.preparer.take_followup(&self.questions[index].id).filter(|_| number == 1);
-                        self.followup = match prepared {
-                            Some(f) => Some(f),
-                            None => self.grader.followup(&self.questions[index], &answer, &missed, number),
-                        };
+                        let parent = &self.questions[index];
+                        self.followup = self
+                            .followup_ready
+                            .take()
+                            .or_else(|| crate::grader::followup::offline(parent, &missed, &answer, number));
                         self.ask_followup(number, budget);
                     }
                     Effect::ShowTime { question, total } => {
@@ -306,17 +279,34 @@ impl Session<'_> {
             if let Some(reason) = finished {
                 break reason;
             }
-            if self.engine.finished() {
+            if self.engine.finished() && self.waiting.is_none() {
                 break FinishReason::Completed;
+            }
+            if self.waiting.is_some() && !self.source.is_terminal() {
+                // Nobody types into a pipe: wait for the grade, the clock still ticking.
+                std::thread::sleep(Duration::from_millis(20));
+                self.apply_grades()?;
+                if let Some(effects) = self.pump_thinking(origin.elapsed())? {
+                    queue.extend(effects);
+                }
+                queue.extend(self.engine.handle(Event::Tick { now: origin.elapsed() }));
+                continue;
             }
             // Ask the reader for more input when it is idle.
             self.source.request(&self.prompt(current, origin.elapsed()));
             let input = loop {
-                if let Some(input) = self.source.poll(TICK) {
+                let wait = if self.waiting.is_some() { Duration::from_millis(50) } else { TICK };
+                if let Some(input) = self.source.poll(wait) {
                     break Some(input);
                 }
                 self.apply_grades()?;
-                if let Some(i) = current.filter(|_| !self.asking_followup && self.engine.plan().followups > 0) {
+                if let Some(effects) = self.pump_thinking(origin.elapsed())? {
+                    queue.extend(effects);
+                    break None;
+                }
+                if let Some(i) = current
+                    .filter(|_| !self.asking_followup && self.waiting.is_none() && self.engine.plan().followups > 0)
+                {
                     self.preparer.tick(&self.questions[i], self.source.draft(), Instant::now());
                 }
                 self.source.update_prompt(&self.prompt(current, origin.elapsed()));
@@ -336,6 +326,7 @@ impl Session<'_> {
             let now = origin.elapsed();
             // The terminal closed, or viva was asked to stop: the draft is saved as the answer.
             if input::hangup::received() && !matches!(input, Some(Input::Text(_))) {
+                self.abandon_thinking();
                 let draft = self.source.interrupt();
                 queue.extend(self.engine.handle(Event::QuitWith { now, draft }));
                 continue;
@@ -343,6 +334,33 @@ impl Session<'_> {
             match input {
                 // A tick produced effects; the reader keeps reading unless they interrupt it.
                 None => {}
+                Some(Input::Text(text)) if self.waiting.is_some() => {
+                    ctrl_c_armed = None;
+                    match command::parse(&text) {
+                        Some(Parsed::Engine(crate::session::Command::Skip)) => {
+                            queue.extend(self.stop_thinking(now));
+                            self.source.print(&self.printer.paint(Tone::Dim, grading::MOVED_ON));
+                        }
+                        Some(_) => queue.extend(self.on_text(now, text)?),
+                        None => {
+                            // Kept for the next question, never lost.
+                            if !text.trim().is_empty() {
+                                self.source.restore(&format!("{text}\n"));
+                            }
+                            let note = "still thinking: what you typed is kept for the next question; /skip moves on";
+                            self.source.print(&self.printer.paint(Tone::Dim, note));
+                        }
+                    }
+                }
+                Some(Input::Interrupted) if self.waiting.is_some() => {
+                    ctrl_c_armed = Some(Instant::now());
+                    queue.extend(self.stop_thinking(now));
+                    let note = format!(
+                        "(Ctrl-C: {}. Ctrl-C again within 3 s ends the session, saving everything.)",
+                        grading::MOVED_ON
+                    );
+                    self.source.print(&self.printer.paint(Tone::Dim, &note));
+                }
                 Some(Input::Text(text)) => {
                     ctrl_c_armed = None;
                     queue.extend(self.on_text(now, text)?);
@@ -453,7 +471,12 @@ impl Session<'_> {
                     None => None,
                 };
                 let question = item.and_then(|i| self.questions.iter().find(|q| q.id == i.question_id)).cloned();
-                let improved = question.and_then(|q| self.grader.improve(&q, &answer, &missed));
+                let improved = question.and_then(|question| {
+                    match self.wait_for(Work::Improve { question, answer: answer.clone(), missed: missed.clone() }) {
+                        Some(Done::Improve(edit)) => edit,
+                        _ => None,
+                    }
+                });
                 let p = self.printer;
                 match improved {
                     Some(better) => {
@@ -559,39 +582,6 @@ impl Session<'_> {
         }
     }
 
-    /// Grades an answer now (not in the background) and saves the grade.
-    fn grade_now(&mut self, spot: Spot, q: &Question) -> Result<Grade> {
-        let answer = self.item(spot).map(|i| i.answer.clone()).unwrap_or_default();
-        let hints = self.item(spot).map_or(0, |i| i.hints);
-        let prepared = spot.followup.is_none().then(|| self.preparer.take_grade(&q.id, &answer)).flatten();
-        let mut grade = if let Some(grade) = prepared {
-            grade
-        } else if self.practice {
-            // Practice shows the grader's feedback as it arrives.
-            let grader = self.grader.clone();
-            let (source, printer) = (&mut self.source, self.printer);
-            grader.grade_live(q, &answer, &mut |text| source.print(&printer.paint(Tone::Dim, &format!("  … {text}"))))
-        } else {
-            self.grader.grade(q, &answer)
-        };
-        if hints > 0 {
-            // Each hint lowers the best score reachable by 1.5.
-            let best = 10.0 - 1.5 * hints as f64;
-            grade.score = grade.score.map(|s| s.min(best));
-            grade.flags.push(format!("hints:{hints}"));
-        }
-        let slot = match (self.transcript.items.get_mut(spot.item), spot.followup) {
-            (Some(item), Some(f)) => item.followups.get_mut(f),
-            (Some(item), None) => Some(item),
-            (None, _) => None,
-        };
-        if let Some(item) = slot {
-            item.grade = grade.clone();
-        }
-        self.save()?;
-        Ok(grade)
-    }
-
     fn ask_followup(&mut self, number: usize, budget: Option<Duration>) {
         let p = self.printer;
         let time = budget.map_or("untimed".to_string(), |b| ui::duration(b.as_secs_f64()));
@@ -616,6 +606,9 @@ impl Session<'_> {
     }
 
     fn prompt(&self, current: Option<usize>, now: Duration) -> String {
+        if let Some(thinking) = self.thinking_prompt() {
+            return thinking;
+        }
         let (question, _) = self.engine.time_left(now);
         let paused = if self.engine.is_paused() { "paused " } else { "" };
         match (current, question) {
@@ -627,33 +620,12 @@ impl Session<'_> {
         }
     }
 
-    /// Saves every grade that has arrived.
-    fn apply_grades(&mut self) -> Result<()> {
-        let ready = self.grading.ready();
-        if !ready.is_empty() {
-            for (index, grade) in ready {
-                self.transcript.items[index].grade = grade;
-            }
-            self.save()?;
-        }
-        Ok(())
-    }
-
     fn finish(mut self, reason: FinishReason) -> Result<Transcript> {
-        if self.grading.outstanding() > 0 {
-            self.printer
-                .err(self.printer.paint_err(Tone::Dim, &format!("grading {} answer(s)…", self.grading.outstanding())));
-        }
-        // After SIGHUP/SIGTERM, end now: what is not graded yet stays pending for `viva resume`.
+        // A quit (or SIGHUP/SIGTERM) cancels what is still being graded: it stays pending for
+        // `viva resume`; otherwise the grades still coming are awaited (a Ctrl-C leaves them
+        // pending).
         let hung_up = input::hangup::received();
-        let grades = if hung_up { self.grading.ready() } else { self.grading.drain() };
-        for (index, grade) in grades {
-            self.transcript.items[index].grade = grade;
-        }
-        // Answers recorded when the session ended before their grade was asked for.
-        if let Some((spot, q)) = self.awaiting.take().filter(|_| !hung_up) {
-            self.grade_now(spot, &q)?;
-        }
+        self.settle(reason == FinishReason::Quit || hung_up)?;
         let complete = self.transcript.items.len() >= self.transcript.plan.len();
         let reason_text = match reason {
             FinishReason::Completed => "completed",

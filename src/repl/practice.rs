@@ -7,6 +7,7 @@ use chrono::Utc;
 use super::{Effect, Session};
 use crate::error::Result;
 use crate::grader::Grade;
+use crate::grader::service::{Done, Work};
 use crate::transcript::Item;
 use crate::ui::{self, Tone};
 
@@ -29,7 +30,11 @@ impl Session<'_> {
             return Ok(vec![Effect::Notice("nothing was marked missed on your last answer".into())]);
         };
         let Some(q) = self.questions.iter().find(|q| q.id == item.question_id).cloned() else { return Ok(Vec::new()) };
-        let found = self.grader.recheck(&q, &item.answer, &point);
+        let work = Work::Recheck { question: q, answer: item.answer.clone(), point: point.clone() };
+        let found = match self.wait_for(work) {
+            Some(Done::Recheck(found)) => found,
+            _ => None,
+        };
         let item = &mut self.transcript.items[index];
         let upheld = found.is_some();
         if let Some(covered) = &found {
@@ -60,7 +65,10 @@ impl Session<'_> {
     pub(super) fn retry_answer(&mut self, index: usize, text: String) -> Result<()> {
         let Some(first) = self.transcript.items.get(index).cloned() else { return Ok(()) };
         let Some(q) = self.questions.iter().find(|q| q.id == first.question_id).cloned() else { return Ok(()) };
-        let grade = self.grader.grade(&q, &text);
+        let grade = match self.wait_for(Work::Grade { question: q.clone(), answer: text.clone() }) {
+            Some(Done::Grade(g)) => g,
+            _ => Grade::pending(self.service.info(), super::grading::CANCELLED),
+        };
         let mut attempt = Item::new(&q, text, grade.clone());
         attempt.answered_at = Utc::now();
         let before = first.retries.last().map_or(&first.grade, |r| &r.grade).clone();

@@ -6,16 +6,14 @@
 //! re-reading it, or about to submit), both calls start in the background on that draft.
 //! If the submitted answer is exactly that draft, its grade and follow-up are used as they
 //! are (waiting only for what is still running); if the candidate typed on, the next pause
-//! prepares again and the stale result is dropped. One preparation runs at a time, and only
-//! for a main question whose plan allows follow-ups. `VIVA_PREPARE=0` turns it off (each
-//! preparation is a grading call that may be thrown away).
+//! prepares again and the stale request is cancelled at once. One preparation runs at a time,
+//! on the grading service, and only for a main question whose plan allows follow-ups.
+//! `VIVA_PREPARE=0` turns it off (each preparation is a grading call that may be thrown away).
 
-use std::sync::Arc;
-use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
 use crate::bank::Question;
-use crate::grader::{Grade, Grader};
+use crate::grader::service::{GradingService, Ticket, Work};
 
 /// How long a draft must stand still before it is prepared.
 pub const IDLE: Duration = Duration::from_millis(1500);
@@ -23,52 +21,39 @@ pub const IDLE: Duration = Duration::from_millis(1500);
 /// A draft needs this many words to be worth preparing.
 const MIN_WORDS: usize = 5;
 
-type Prepared = (Grade, Option<Question>);
-
+/// A preparation under way (or done): the draft it is for, and its request.
 struct Job {
     question_id: String,
     text: String,
-    rx: Receiver<Prepared>,
-    done: Option<Prepared>,
-}
-
-impl Job {
-    fn poll(&mut self) -> bool {
-        if self.done.is_none() {
-            self.done = self.rx.try_recv().ok();
-        }
-        self.done.is_some()
-    }
+    ticket: Ticket,
 }
 
 pub struct Preparer {
-    grader: Arc<dyn Grader>,
+    service: GradingService,
     enabled: bool,
     /// The last draft seen and since when it has not changed.
     seen: Option<(String, Instant)>,
     job: Option<Job>,
-    /// The follow-up prepared with a grade that was used, for the question id.
-    followup: Option<(String, Question)>,
     /// Preparations started (for tests and the transcript's curious reader).
     pub started: usize,
 }
 
 impl Preparer {
     /// Prepares only for the LLM grader (the offline grader is instant) unless `VIVA_PREPARE=0`.
-    pub fn new(grader: Arc<dyn Grader>) -> Preparer {
-        let enabled = grader.info().kind == "llm" && std::env::var("VIVA_PREPARE").map_or(true, |v| v != "0");
-        Preparer { grader, enabled, seen: None, job: None, followup: None, started: 0 }
+    pub fn new(service: GradingService) -> Preparer {
+        let enabled = service.info().kind == "llm" && std::env::var("VIVA_PREPARE").map_or(true, |v| v != "0");
+        Preparer { service, enabled, seen: None, job: None, started: 0 }
     }
 
-    /// Forgets everything: a new question is being asked.
+    /// Forgets everything, cancelling a preparation still running: a new question is being
+    /// asked, or the session ends.
     pub fn reset(&mut self) {
         self.seen = None;
         self.job = None;
-        self.followup = None;
     }
 
     /// Looks at the draft of the answer to `question`; starts a preparation when it has stood
-    /// still long enough and differs from what was last prepared.
+    /// still long enough and differs from what was last prepared (the stale one is cancelled).
     pub fn tick(&mut self, question: &Question, draft: Option<String>, now: Instant) {
         if !self.enabled {
             return;
@@ -85,49 +70,19 @@ impl Preparer {
                 return;
             }
         };
-        if now.duration_since(since) < IDLE {
+        if now.duration_since(since) < IDLE || self.job.as_ref().is_some_and(|j| j.text == draft) {
             return;
         }
-        if let Some(job) = &mut self.job {
-            // One at a time; and nothing to do when this draft is already prepared.
-            if !job.poll() || job.text == draft {
-                return;
-            }
-        }
-        let (tx, rx) = mpsc::channel();
-        let (grader, q, text) = (self.grader.clone(), question.clone(), draft.clone());
-        std::thread::spawn(move || {
-            let grade = grader.grade(&q, &text);
-            let missed = grade.missed();
-            let followup = if missed.is_empty() { None } else { grader.followup(&q, &text, &missed, 1) };
-            let _ = tx.send((grade, followup));
-        });
+        // Dropping the stale job's ticket cancels its request: no more tokens are spent on it.
+        let ticket = self.service.submit(Work::Prepare { question: question.clone(), answer: draft.clone() });
         self.started += 1;
-        self.job = Some(Job { question_id: question.id.clone(), text: draft, rx, done: None });
+        self.job = Some(Job { question_id: question.id.clone(), text: draft, ticket });
     }
 
-    /// The grade prepared for exactly `answer` to `question_id`, waiting for it if it is still
-    /// being made; its follow-up is kept for [`Preparer::take_followup`].
-    pub fn take_grade(&mut self, question_id: &str, answer: &str) -> Option<Grade> {
+    /// The preparation for exactly `answer` to `question_id`, done or still running: its ticket
+    /// ends with the grade and the first follow-up's wording. Any other preparation is cancelled.
+    pub fn take(&mut self, question_id: &str, answer: &str) -> Option<Ticket> {
         let job = self.job.take()?;
-        if job.question_id != question_id || job.text != answer.trim() {
-            return None;
-        }
-        let (grade, followup) = match job.done {
-            Some(done) => done,
-            None => job.rx.recv().ok()?,
-        };
-        if let Some(f) = followup {
-            self.followup = Some((question_id.to_string(), f));
-        }
-        Some(grade)
-    }
-
-    /// The first follow-up prepared with the grade of `question_id`'s answer.
-    pub fn take_followup(&mut self, question_id: &str) -> Option<Question> {
-        match self.followup.take() {
-            Some((id, f)) if id == question_id => Some(f),
-            _ => None,
-        }
+        (job.question_id == question_id && job.text == answer.trim()).then_some(job.ticket)
     }
 }

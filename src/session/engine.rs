@@ -183,6 +183,10 @@ impl Engine {
             (State::Asking(_), Event::Graded { .. }) => Vec::new(),
             (State::AwaitingGrade { .. }, Event::Graded { now, missed }) => self.after_grade(now, missed),
             (State::AwaitingGrade { .. }, Event::InputClosed { .. }) => self.finish(FinishReason::InputClosed),
+            // The interview's time runs out while the grade is awaited: nothing more is asked.
+            (State::AwaitingGrade { total_deadline: Some(d), .. }, Event::Tick { now }) if now >= *d => {
+                self.finish(FinishReason::TotalTimeUp)
+            }
             (State::AwaitingGrade { .. }, Event::Command { command: Command::Quit, .. } | Event::QuitWith { .. }) => {
                 self.finish(FinishReason::Quit)
             }
@@ -258,15 +262,27 @@ impl Engine {
     /// The follow-up rule, once the last answer's grade is known: ask another when key points
     /// were missed, the cap is not reached, and the interview has time for one; else move on.
     fn after_grade(&mut self, now: Duration, missed: usize) -> Vec<Effect> {
-        let State::AwaitingGrade { index, asked, total_deadline } = self.state.clone() else { return Vec::new() };
+        let State::AwaitingGrade { index, total_deadline, .. } = self.state.clone() else { return Vec::new() };
+        match self.followup_due(now, missed) {
+            Some(number) => self.ask_followup(index, number, now, total_deadline),
+            None => self.ask(index + 1, now, total_deadline),
+        }
+    }
+
+    /// While the follow-up rule waits for a grade: the number of the follow-up that
+    /// [`Event::Graded`] with `missed` points at `now` would ask, if any (so the driver can have
+    /// its wording ready first).
+    pub fn followup_due(&self, now: Duration, missed: usize) -> Option<usize> {
+        let State::AwaitingGrade { asked, total_deadline, .. } = &self.state else { return None };
         let cap = self.plan.followups.min(super::MAX_FOLLOWUPS);
         let needed = self.plan.followup_budget.unwrap_or(Duration::from_secs(60));
         let time_left = total_deadline.is_none_or(|d| d.saturating_sub(now) >= needed);
-        if missed > 0 && asked < cap && time_left {
-            self.ask_followup(index, asked + 1, now, total_deadline)
-        } else {
-            self.ask(index + 1, now, total_deadline)
-        }
+        (missed > 0 && *asked < cap && time_left).then_some(asked + 1)
+    }
+
+    /// Whether the follow-up rule is waiting for a grade ([`Effect::NeedGrade`] was sent).
+    pub fn awaiting_grade(&self) -> bool {
+        matches!(self.state, State::AwaitingGrade { .. })
     }
 
     /// Records the current question and moves on.

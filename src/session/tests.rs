@@ -366,3 +366,19 @@ fn a_one_minute_follow_up_does_not_open_with_a_one_minute_warning() {
     assert_eq!(tick(&mut e, 11), vec![], "no warning the moment the follow-up opens");
     assert!(matches!(tick(&mut e, 56).as_slice(), [Effect::Warn { .. }]), "the 15 s warning still comes");
 }
+
+#[test]
+fn the_follow_up_due_is_known_before_the_grade_is_given_and_the_total_time_ends_a_wait() {
+    let mut p = plan(&[Some(240), Some(240)], Some(600), true);
+    p.followups = 1;
+    p.followup_budget = Some(s(120));
+    let mut e = started(p);
+    assert_eq!(e.followup_due(s(10), 2), None, "not while a question is asked");
+    assert!(answer(&mut e, 10, "an answer").contains(&Effect::NeedGrade { index: 0 }));
+    assert!(e.awaiting_grade());
+    assert_eq!(e.followup_due(s(20), 2), Some(1));
+    assert_eq!(e.followup_due(s(20), 0), None, "nothing missed");
+    assert_eq!(e.followup_due(s(500), 2), None, "no time left for one");
+    assert!(tick(&mut e, 300).is_empty(), "waiting for the grade");
+    assert_eq!(tick(&mut e, 600), vec![Effect::Finish(FinishReason::TotalTimeUp)]);
+}
