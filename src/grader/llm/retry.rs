@@ -70,6 +70,8 @@ pub struct Policy {
     pub max_wait: Duration,
     /// Whether an API key is configured (else no bearer header is sent).
     pub has_key: bool,
+    /// Credentials in the base URL (`http://user:password@host`), sent as basic auth.
+    pub basic: Option<(String, Option<String>)>,
 }
 
 /// The longest back-off between two attempts.
@@ -85,6 +87,10 @@ impl Policy {
             backoff: s.backoff,
             max_wait: s.max_wait,
             has_key: s.api_key.is_some(),
+            basic: reqwest::Url::parse(&s.base_url)
+                .ok()
+                .filter(|u| !u.username().is_empty() || u.password().is_some())
+                .map(|u| (u.username().to_string(), u.password().map(str::to_string))),
         }
     }
 
@@ -216,22 +222,15 @@ impl Transport {
     /// config adds it); otherwise no bearer header, and credentials in the base URL
     /// (`http://user:password@host`) are sent as HTTP basic auth, never in the request line.
     fn authorize(&self, mut request: reqwest::Request) -> Result<reqwest::Request, CallError> {
-        let url = request.url().clone();
-        let (user, password) = (url.username().to_string(), url.password().map(str::to_string));
-        if user.is_empty() && password.is_none() {
-            if !self.policy.has_key {
-                request.headers_mut().remove(reqwest::header::AUTHORIZATION);
-            }
-            return Ok(request);
+        if request.url().password().is_some() || !request.url().username().is_empty() {
+            let _ = request.url_mut().set_username("");
+            let _ = request.url_mut().set_password(None);
         }
-        let mut bare = url;
-        let _ = bare.set_username("");
-        let _ = bare.set_password(None);
-        *request.url_mut() = bare;
         if self.policy.has_key {
             return Ok(request);
         }
         request.headers_mut().remove(reqwest::header::AUTHORIZATION);
+        let Some((user, password)) = self.policy.basic.clone() else { return Ok(request) };
         reqwest::RequestBuilder::from_parts(self.http.clone(), request)
             .basic_auth(user, password)
             .build()
@@ -362,6 +361,7 @@ mod tests {
             backoff: Duration::from_millis(500),
             max_wait: Duration::from_secs(30),
             has_key: false,
+            basic: None,
         }
     }
 
