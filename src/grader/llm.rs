@@ -1,6 +1,8 @@
-//! The LLM grader: the question, its reference answer and key points, and the candidate's
-//! answer (fenced with a random per-request marker) go to an OpenAI-compatible endpoint; the
-//! reply is a rubric score, validated in code.
+//! The LLM grader: the question, its reference answer, key points and known misconceptions,
+//! and the candidate's answer (fenced with a random per-request marker) go to an
+//! OpenAI-compatible endpoint. The model grades by checklist ([`checklist`]): a verdict per key
+//! point with a quote, the misconceptions it finds, depth and clarity. viva verifies every quote
+//! and computes the score with [`crate::grader::score`], the offline grader's own function.
 //!
 //! - Cheap checks first, without spending tokens: empty, "I don't know", punctuation only,
 //!   grader "master key" openers, the question echoed back, another question's reference
@@ -9,16 +11,20 @@
 //!   structured-output ladder (JSON schema → JSON object → prompted JSON), and through
 //!   async-openai with viva's retry policy ([`retry`], [`endpoint`]). An invalid reply gets one
 //!   repair retry; still invalid → `pending` with the reason.
-//! - Validation holds whatever the model says: scores in range, evidence quoted from the
-//!   answer, and an answer flagged as an injection attempt, a keyword list or off-topic (an
-//!   answer to another question) never scores above its offline score (which caps an injection
-//!   attempt at 4 and a keyword list at 2); one only the model calls an injection, 2 above it.
+//! - Validation holds whatever the model says: criteria in range, every quote from the answer,
+//!   and a verdict never lifts an answer the offline checks found to be an injection attempt, a
+//!   keyword list, off-topic (an answer to another question) or contradicting a key point: it
+//!   scores at most its offline score (which caps an injection attempt at 4 and a keyword list
+//!   at 2); one only the model calls an injection, 2 above it; an off-topic one at most 2.
+//! - Every grade records how far the model and the offline grader agree, point by point
+//!   (`provenance.agreement`), shown by `viva review show`.
 //! - Nothing is lost: every failure is a `pending` grade with its reason, completed later by
 //!   `viva resume`.
 //! - Every request is a future ([`Grader::grade_task`] and its siblings) that the grading
 //!   service runs with a deadline and can cancel; the synchronous forms wait for it.
 
 mod calls;
+pub mod checklist;
 pub mod endpoint;
 pub mod propose;
 pub mod reply;
@@ -38,8 +44,8 @@ pub use retry::CallError;
 
 /// Flags that mean the offline checks grade the answer without a call.
 const PRE_CHECK: &[&str] = &["empty", "dont-know", "echo", "copied-reference"];
-/// Flags that cap the model's score near the answer's substance.
-/// A contradiction or a misconception found offline is never lifted by the model either.
+/// Flags of the offline checks that a verdict can never lift the answer above: its score stays
+/// at most the offline score (a contradiction or a misconception found offline included).
 const ADVERSARIAL: &[&str] = &["injection", "keyword-stuffing", "off-topic", "contradiction", "misconception"];
 
 /// What one call cost.
@@ -93,6 +99,17 @@ impl LlmGrader {
     }
 
     fn provenance(&self, level: &str, call: Option<&CallFacts>, unverified: usize, raw: String) -> Provenance {
+        self.provenance_with(level, call, unverified, raw, None)
+    }
+
+    fn provenance_with(
+        &self,
+        level: &str,
+        call: Option<&CallFacts>,
+        unverified: usize,
+        raw: String,
+        agreement: Option<checklist::Agreement>,
+    ) -> Provenance {
         let s = self.endpoint().settings();
         Provenance {
             endpoint: s.host(),
@@ -110,6 +127,7 @@ impl LlmGrader {
             truncated: call.and_then(|c| c.truncated),
             unverified_evidence: unverified,
             raw_reply: raw,
+            agreement,
         }
     }
 
@@ -140,6 +158,21 @@ impl LlmGrader {
         g.provenance = Some(self.provenance(self.level().as_str(), None, 0, raw));
         g
     }
+}
+
+/// The key points to check; without any, the reference's first sentences (as the offline
+/// grader does), or the whole reference as one point.
+fn points_of(question: &Question, reference: &str) -> Vec<String> {
+    if !question.key_points.is_empty() {
+        return question.point_texts();
+    }
+    let sentences: Vec<String> = super::offline::checks::sentences(reference)
+        .into_iter()
+        .filter(|s| crate::words::content(s).len() >= 3)
+        .take(4)
+        .map(str::to_string)
+        .collect();
+    if sentences.is_empty() { vec![reference.trim().to_string()] } else { sentences }
 }
 
 /// A marker the candidate cannot have typed: fences their answer in the prompt.
@@ -289,13 +322,17 @@ impl LlmGrader {
             );
         }
         let marker = marker();
+        let (key_points, misconceptions) =
+            (points_of(question, reference), crate::bank::claim::texts(&question.misconceptions));
+        let judged = self.prompts.judged();
         let render = |answer: &str| {
             self.prompts.render_user(&GradeContext {
                 question: &question.question,
                 code: question.code.as_deref(),
                 reference,
-                key_points: &question.point_texts(),
-                criteria: &self.prompts.criteria,
+                key_points: &key_points,
+                misconceptions: &misconceptions,
+                criteria: &judged,
                 marker: &marker,
                 answer,
             })
@@ -331,7 +368,7 @@ impl LlmGrader {
         let mut call = Call {
             kind: Kind::Grade,
             messages: vec![Msg::System(self.prompts.system.clone()), Msg::User(user)],
-            schema: reply::schema(&self.prompts.criteria, question.key_points.len()),
+            schema: checklist::schema(&judged, key_points.len(), misconceptions.len()),
             max_tokens: settings.max_tokens,
         };
         let mut repaired = false;
@@ -348,10 +385,10 @@ impl LlmGrader {
                 }
             };
             let cut_off = reply.finish_reason.as_deref() == Some("length");
-            match reply::validate(&reply.content, &self.prompts.criteria, &question.point_texts(), answer) {
-                Ok(parsed) => {
+            match checklist::check(&reply.content, &judged, &key_points, &misconceptions, answer) {
+                Ok(checked) => {
                     let facts = self.account(&reply, &prompt_text, truncated);
-                    return self.finish(question, parsed, &substance, &reply, level, &facts);
+                    return self.finish(checked, &substance, &reply, level, &facts);
                 }
                 Err(problem) if !repaired => {
                     self.account(&reply, &prompt_text, truncated);
@@ -368,58 +405,71 @@ impl LlmGrader {
         }
     }
 
+    /// The grade from checked verdicts: the score computed by [`crate::grader::score`], then held
+    /// to the offline checks (see the module doc).
     fn finish(
         &self,
-        question: &Question,
-        parsed: reply::Parsed,
+        checked: checklist::Checked,
         substance: &Grade,
         reply: &endpoint::Reply,
         level: Level,
         facts: &CallFacts,
     ) -> Grade {
+        use super::score;
         let mut flags = substance.flags.clone();
         if facts.truncated.is_some() {
             flags.push("truncated".into());
         }
-        if parsed.injection && !flags.iter().any(|f| f == "injection") {
+        let model_only_injection = checked.injection && !flags.iter().any(|f| f == "injection");
+        if model_only_injection {
             flags.push("injection".into());
         }
-        let mut score: f64 = parsed.criteria.iter().map(|c| c.score).sum();
+        let judgement = score::Judgement {
+            points: &checked.points,
+            misconceptions: &checked.misconceptions,
+            depth: checked.depth.0,
+            clarity: checked.clarity.0,
+            flags: &flags,
+        };
+        let scored = score::score(&judgement, &score::RUBRIC);
+        let mut value = scored.score;
         let offline = substance.score.unwrap_or(0.0);
         if substance.flags.iter().any(|f| ADVERSARIAL.contains(&f.as_str())) {
-            // An answer that games the grader (seen in its text) gets no benefit of the doubt.
-            score = score.min(offline);
-        } else if parsed.injection {
+            // An answer that games the grader, or states a key point the wrong way round (seen in
+            // its text), gets no benefit of the doubt.
+            value = value.min(offline);
+        } else if model_only_injection {
             // Only the model says so (small models say it of honest answers too).
-            score = score.min(offline + 2.0);
+            value = value.min(offline + 2.0);
         }
         if flags.iter().any(|f| f == "off-topic") {
             // An answer to another question scores at most 2, whatever the model says.
-            score = score.min(2.0);
+            value = value.min(2.0);
         }
-        let points = question
-            .point_texts()
-            .into_iter()
-            .map(|k| match parsed.covered.iter().find(|c| c.point == k) {
-                Some(c) => super::PointVerdict::new(k, super::PointStatus::Covered, Some(c.evidence.clone())),
-                None => super::PointVerdict::new(k, super::PointStatus::Missed, None),
-            })
-            .collect();
+        let covered = checked.points.iter().filter(|p| p.status == super::PointStatus::Covered).count();
+        let partial = checked.points.iter().filter(|p| p.status == super::PointStatus::Partial).count();
+        let coverage = match partial {
+            0 => format!("{covered} of {} key points covered.", checked.points.len()),
+            n => format!("{covered} of {} key points covered, {n} in part.", checked.points.len()),
+        };
+        let criteria = score::criteria(&scored, &score::RUBRIC, [coverage, checked.depth.1, checked.clarity.1]);
+        let agreement = checklist::Agreement::between(&checked.points, &substance.points, substance.score);
         Grade {
             status: GradeStatus::Graded,
-            score: Some((score.clamp(0.0, 10.0) * 2.0).round() / 2.0),
-            criteria: parsed.criteria,
-            points,
-            misconceptions: Vec::new(),
-            feedback: parsed.feedback,
+            score: Some((value.clamp(0.0, 10.0) * 2.0).round() / 2.0),
+            criteria,
+            points: checked.points,
+            misconceptions: checked.misconceptions,
+            feedback: checked.feedback,
             flags,
             reason: None,
             grader: self.info(),
-            provenance: Some(self.provenance(
+            provenance: Some(self.provenance_with(
                 level.as_str(),
                 Some(facts),
-                parsed.unverified_evidence,
+                checked.unverified_evidence,
                 reply.content.clone(),
+                Some(agreement),
             )),
         }
     }

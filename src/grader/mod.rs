@@ -124,6 +124,9 @@ pub struct Provenance {
     /// Evidence quotes the model gave that are not in the answer (dropped).
     pub unverified_evidence: usize,
     pub raw_reply: String,
+    /// How far the model's per-point verdicts agree with the offline grader's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreement: Option<llm::checklist::Agreement>,
 }
 
 impl Grade {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 const SYSTEM: &str = include_str!("../../prompts/grade.system.md");
-const USER: &str = include_str!("../../prompts/grade.user.md");
+const USER: &str = include_str!("../../prompts/grade.md");
 const REPAIR: &str = include_str!("../../prompts/repair.md");
 const RUBRIC: &str = include_str!("../../prompts/rubric.toml");
 const FOLLOWUP: &str = include_str!("../../prompts/followup.md");
@@ -80,7 +80,7 @@ impl Prompts {
             }
         };
         let (system, _) = read("grade.system.md", SYSTEM)?;
-        let (user, user_name) = read("grade.user.md", USER)?;
+        let (user, user_name) = read("grade.md", USER)?;
         let (repair, _) = read("repair.md", REPAIR)?;
         let (followup, _) = read("followup.md", FOLLOWUP)?;
         let (improve, _) = read("improve.md", IMPROVE)?;
@@ -95,6 +95,16 @@ impl Prompts {
             return Err(PromptError::Rubric {
                 name: rubric_name,
                 message: format!("criteria maxima must add up to 10 (they add up to {total})"),
+            });
+        }
+        // The score function knows these three: coverage from the verdicts, depth and clarity
+        // from the model.
+        let mut ids: Vec<&str> = criteria.iter().map(|c| c.id.as_str()).collect();
+        ids.sort_unstable();
+        if ids != ["clarity", "coverage", "depth"] {
+            return Err(PromptError::Rubric {
+                name: rubric_name,
+                message: format!("the criteria must be `coverage`, `depth` and `clarity` (found: {})", ids.join(", ")),
             });
         }
         let mut env = minijinja::Environment::new();
@@ -116,11 +126,16 @@ impl Prompts {
         })
     }
 
+    /// The criteria the model judges (every one but `coverage`, which viva computes).
+    pub fn judged(&self) -> Vec<Criterion> {
+        self.criteria.iter().filter(|c| c.id != "coverage").cloned().collect()
+    }
+
     /// The user message for one grading request.
     pub fn render_user(&self, ctx: &GradeContext) -> Result<String, PromptError> {
         let env = minijinja::Environment::new();
         env.render_str(&self.user, minijinja::Value::from(minijinja::value::Serde(ctx)))
-            .map_err(|e| PromptError::Template { name: "grade.user.md".into(), message: e.to_string() })
+            .map_err(|e| PromptError::Template { name: "grade.md".into(), message: e.to_string() })
     }
 
     /// The follow-up question request.
@@ -183,6 +198,9 @@ pub struct GradeContext<'a> {
     pub code: Option<&'a str>,
     pub reference: &'a str,
     pub key_points: &'a [String],
+    /// The entry's known misconceptions, numbered in the prompt.
+    pub misconceptions: &'a [String],
+    /// The criteria the model judges (see [`Prompts::judged`]).
     pub criteria: &'a [Criterion],
     pub marker: &'a str,
     pub answer: &'a str,
@@ -202,14 +220,16 @@ mod tests {
                 code: None,
                 reference: "A mutex.",
                 key_points: &["The GIL is a mutex".to_string()],
-                criteria: &p.criteria,
+                misconceptions: &["The GIL makes threads parallel".to_string()],
+                criteria: &p.judged(),
                 marker: "<<<ANSWER-1234>>>",
                 answer: "It is a lock.",
             })
             .unwrap();
-        assert!(text.contains("- The GIL is a mutex"), "{text}");
+        assert!(text.contains("1. The GIL is a mutex"), "{text}");
+        assert!(text.contains("1. The GIL makes threads parallel"), "{text}");
         assert!(text.contains("<<<ANSWER-1234>>>\nIt is a lock.\n<<<ANSWER-1234>>>"), "{text}");
-        assert!(text.contains("`correctness` (0–4)"), "{text}");
+        assert!(text.contains("`depth` (0–2)") && !text.contains("`coverage`"), "{text}");
     }
 
     #[test]
@@ -224,5 +244,9 @@ mod tests {
             .unwrap();
         let err = Prompts::load(Some(dir.path())).unwrap_err().to_string();
         assert!(err.contains("rubric.toml") && err.contains("add up to 10"), "{err}");
+        std::fs::write(dir.path().join("rubric.toml"), "[[criterion]]\nid = \"x\"\nmax = 10\ndescription = \"d\"\n")
+            .unwrap();
+        let err = Prompts::load(Some(dir.path())).unwrap_err().to_string();
+        assert!(err.contains("`coverage`, `depth` and `clarity`"), "{err}");
     }
 }

@@ -240,6 +240,9 @@ fn item_markdown(md: &mut String, item: &Item) {
     for m in &item.grade.misconceptions {
         md.push_str(&format!("\n- {}", m.line()));
     }
+    if let Some(a) = item.grade.provenance.as_ref().and_then(|p| p.agreement.as_ref()) {
+        md.push_str(&format!("\n\n_{}_", a.line()));
+    }
     if !item.grade.feedback.is_empty() {
         md.push_str(&format!("\n\n{}\n", item.grade.feedback));
     } else {

@@ -1,7 +1,7 @@
 //! `viva calibrate`: the shipped set meets the offline grader's targets, bad lines are named,
 //! and the LLM grader never inflates an adversarial answer whatever the model says.
 
-use crate::fake_llm::{FakeLlm, completion, grading, ok};
+use crate::fake_llm::{FakeLlm, completion, covering, ok};
 use crate::util::{Workspace, run_cmd, text};
 
 fn calibrate(ws: &Workspace, args: &[&str]) -> (std::process::Output, serde_json::Value) {
@@ -64,7 +64,7 @@ fn a_malformed_line_is_named_and_the_rest_still_run() {
 /// most 2. (Recognising one is lexical: on the shipped set 13 of 14 are.)
 #[test]
 fn the_llm_grader_never_inflates_an_adversarial_answer_even_at_ten() {
-    let fake = FakeLlm::start(|_, _| ok(completion(&grading([4, 3, 2, 1], &[]), "stop")));
+    let fake = FakeLlm::start(|_, r| ok(completion(&covering(r), "stop")));
     let ws = Workspace::new();
     let attacks = ["empty", "dont-know", "keyword-stuffing", "wrong-question", "injection", "master-key"];
     let shipped = include_str!("../data/calibration.jsonl");

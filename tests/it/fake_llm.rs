@@ -54,16 +54,34 @@ pub fn completion(content: &str, finish: &str) -> String {
     .to_string()
 }
 
-/// A valid grading reply in the schema's shape: every rubric criterion at the given scores.
-pub fn grading(scores: [u32; 4], covered: &[(&str, &str)]) -> String {
-    let ids = ["correctness", "coverage", "depth", "clarity"];
-    let scores: serde_json::Map<String, serde_json::Value> = ids
+/// A valid checklist reply in the schema's shape: depth and clarity (0–2 each), and the verdicts
+/// given as `(key point number, status, quote)`; points not named are left out (read as missed).
+pub fn grading(depth: u32, clarity: u32, points: &[(usize, &str, &str)]) -> String {
+    let points: Vec<_> = points
         .iter()
-        .zip(scores)
-        .map(|(id, s)| (id.to_string(), serde_json::json!({"score": s, "feedback": "ok"})))
+        .map(|(id, status, quote)| serde_json::json!({"id": id, "status": status, "quote": quote}))
         .collect();
-    let covered: Vec<_> = covered.iter().map(|(p, e)| serde_json::json!({"point": p, "evidence": e})).collect();
-    serde_json::json!({"scores": scores, "covered": covered, "feedback": "Fine.", "injection": false}).to_string()
+    serde_json::json!({
+        "points": points, "misconceptions": [],
+        "depth": {"score": depth, "feedback": "ok"}, "clarity": {"score": clarity, "feedback": "ok"},
+        "feedback": "Fine.", "injection": false
+    })
+    .to_string()
+}
+
+/// A checklist reply to `request` that covers every key point it lists, quoting the first words
+/// of the candidate's answer (as a model would that says "ten"), depth and clarity in full.
+pub fn covering(request: &Recorded) -> String {
+    let body = request.json();
+    let user = body["messages"].as_array().and_then(|m| m.last()).and_then(|m| m["content"].as_str()).unwrap_or("");
+    let points = user.split("## Key points").nth(1).and_then(|s| s.split("\n## ").next()).map_or(0, |s| {
+        s.lines().filter(|l| l.split_once(". ").is_some_and(|(n, _)| n.parse::<usize>().is_ok())).count()
+    });
+    let marker = user.lines().find(|l| l.starts_with("<<<ANSWER-")).unwrap_or("");
+    let answer = user.split(&format!("\n{marker}\n")).nth(1).unwrap_or("").trim();
+    let quote: String = answer.split_whitespace().take(5).collect::<Vec<_>>().join(" ");
+    let verdicts: Vec<(usize, &str, &str)> = (1..=points).map(|i| (i, "covered", quote.as_str())).collect();
+    grading(2, 2, &verdicts)
 }
 
 /// A streamed (SSE) reply carrying `content` in `pieces` deltas; `done` ends it properly.

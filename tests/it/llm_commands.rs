@@ -1,7 +1,7 @@
 //! The commands around the LLM grader, against the local fake server: `viva doctor`,
 //! `viva config`, and `viva regrade` (history, drift, pending completed, resumable runs).
 
-use crate::fake_llm::{FakeLlm, completion, grading, ok, status};
+use crate::fake_llm::{FakeLlm, completion, covering, grading, ok, status};
 use crate::util::{Workspace, ok as success};
 
 const KEY: &str = "sk-test-SECRET-4242";
@@ -12,7 +12,7 @@ fn doctor_checks_the_endpoint_and_the_probes() {
         if r.path.ends_with("/models") {
             ok(r#"{"data": [{"id": "m1"}]}"#.into())
         } else {
-            ok(completion(&grading([4, 3, 2, 1], &[]), "stop"))
+            ok(completion(&covering(r), "stop"))
         }
     });
     let ws = Workspace::new();
@@ -135,7 +135,7 @@ fn offline_session(ws: &Workspace) -> String {
 
 #[test]
 fn regrade_keeps_history_and_reports_drift() {
-    let fake = FakeLlm::start(|_, _| ok(completion(&grading([3, 2, 1, 1], &[]), "stop")));
+    let fake = FakeLlm::start(|_, _| ok(completion(&grading(1, 1, &[]), "stop")));
     let ws = Workspace::new();
     let id = offline_session(&ws);
     let mut cmd = ws.cmd(&["regrade", &id, "--grader", "llm", "--concurrency", "2", "--json"]);
@@ -146,9 +146,7 @@ fn regrade_keeps_history_and_reports_drift() {
     assert!(report["drift"]["mean_abs_change"].as_f64().unwrap() > 0.0, "{report}");
     let t = &ws.transcripts_json()[0];
     for item in t["items"].as_array().unwrap() {
-        let criteria: f64 =
-            item["grade"]["criteria"].as_array().unwrap().iter().map(|c| c["score"].as_f64().unwrap()).sum();
-        assert_eq!(criteria, 7.0);
+        assert!(item["grade"]["points"].as_array().unwrap().iter().all(|p| p["status"] == "missed"), "{item}");
         assert_eq!(item["grade"]["grader"]["kind"], "llm");
         assert_eq!(item["history"][0]["grader"]["kind"], "offline", "the old grade is kept");
     }
@@ -168,7 +166,7 @@ fn regrade_pending_completes_what_failed_and_a_rerun_continues() {
     assert!(!out.status.success(), "a run with failures exits non-zero");
     let stdout = crate::util::text(&out.stdout);
     assert!(stdout.contains("2 failed") && stdout.contains("2 still pending"), "{stdout}");
-    let healthy = FakeLlm::start(|_, _| ok(completion(&grading([2, 1, 1, 1], &[]), "stop")));
+    let healthy = FakeLlm::start(|_, _| ok(completion(&grading(1, 1, &[]), "stop")));
     let mut cmd = ws.cmd(&["regrade", "--pending"]);
     cmd.env("OPENAI_BASE_URL", &healthy.url);
     success(&crate::util::run_cmd(cmd, ""));

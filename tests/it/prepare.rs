@@ -29,7 +29,7 @@ fn fake() -> FakeLlm {
             let reply = serde_json::json!({"question": FOLLOW_UP, "probes": [point]}).to_string();
             return ok(completion(&reply, "stop"));
         }
-        let content = grading([1, 1, 1, 1], &[]);
+        let content = grading(1, 1, &[]);
         if body["stream"] == true { ok(sse(&content, 3, true)) } else { ok(completion(&content, "stop")) }
     })
 }

@@ -45,7 +45,7 @@ fn out_of_bounds_numbers_in_the_config_file_are_errors_not_panics() {
 
 #[test]
 fn api_key_cmd_is_bounded_in_time_and_gives_its_first_line_or_an_error() {
-    let fake = FakeLlm::start(|_, _| ok(completion(&grading([3, 2, 1, 1], &[]), "stop")));
+    let fake = FakeLlm::start(|_, _| ok(completion(&grading(1, 1, &[]), "stop")));
     let ws = Workspace::new();
     let config = ws.path().join("config.toml");
     let run = |body: &str, args: &[&str], stdin: &str| {
@@ -75,7 +75,7 @@ fn api_key_cmd_is_bounded_in_time_and_gives_its_first_line_or_an_error() {
 
 #[test]
 fn credentials_in_the_base_url_are_used_but_never_stored_or_shown() {
-    let fake = FakeLlm::start(|_, _| ok(completion(&grading([3, 2, 1, 1], &[]), "stop")));
+    let fake = FakeLlm::start(|_, _| ok(completion(&grading(1, 1, &[]), "stop")));
     let ws = Workspace::new();
     let url = fake.url.replace("http://", "http://viva:PW-SECRET-77@");
     let mut cmd = ws.cmd(&["interview", "--grader", "llm", "--count", "1", "--no-timer", "--base-url", &url]);
