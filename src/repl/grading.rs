@@ -29,6 +29,9 @@ use crate::ui::Tone;
 /// How long a wait may last before the candidate is shown that it is thinking.
 const QUIET: Duration = Duration::from_millis(250);
 
+/// How often a long wait says it is still thinking, in seconds.
+const STILL: u64 = 5;
+
 /// Why a grade stays pending when its request was cancelled.
 pub(super) const CANCELLED: &str =
     "the session ended before this answer's grade came; `viva resume` or `viva regrade --pending` grades it";
@@ -55,6 +58,8 @@ pub(super) enum Thinking {
 pub(super) struct Wait {
     pub since: Instant,
     pub what: Thinking,
+    /// The seconds shown in the prompt.
+    pub shown: u64,
 }
 
 impl Session<'_> {
@@ -101,13 +106,33 @@ impl Session<'_> {
         // A grade that is ready at once (the offline grader, a finished preparation) is taken
         // without showing a wait.
         ticket.poll_for(QUIET);
-        self.waiting = Some(Wait { since: Instant::now(), what: Thinking::Grade { spot, index, ticket, rule } });
+        self.waiting =
+            Some(Wait { since: Instant::now(), what: Thinking::Grade { spot, index, ticket, rule }, shown: 0 });
     }
 
     /// The prompt while waiting: how long it has been, and how to move on.
     pub(super) fn thinking_prompt(&self) -> Option<String> {
         let wait = self.waiting.as_ref()?;
-        Some(format!("thinking… {}s · /skip moves on › ", wait.since.elapsed().as_secs()))
+        // Fixed width, so the prompt can be redrawn as the seconds go by.
+        Some(format!("thinking… {:>3}s · /skip moves on › ", wait.since.elapsed().as_secs()))
+    }
+
+    /// Keeps the prompt's seconds current (shown at its next redraw) and, every few seconds of a
+    /// long wait, says so on a line of its own.
+    pub(super) fn tick_thinking(&mut self) {
+        let Some(wait) = &mut self.waiting else { return };
+        let secs = wait.since.elapsed().as_secs();
+        if secs == wait.shown {
+            return;
+        }
+        wait.shown = secs;
+        if let Some(prompt) = self.thinking_prompt() {
+            self.source.update_prompt(&prompt);
+        }
+        if secs > 0 && secs % STILL == 0 {
+            let line = format!("  thinking… {secs}s (/skip or Ctrl-C moves on)");
+            self.source.print(&self.printer.paint(Tone::Dim, &line));
+        }
     }
 
     /// Advances the wait; when it ends, returns the effects that follow (the engine's reply to
@@ -185,7 +210,8 @@ impl Session<'_> {
         let parent = self.questions[index].clone();
         let mut ticket = self.service.submit(Work::FollowUp { parent, answer, missed, number });
         ticket.poll_for(QUIET);
-        self.waiting = Some(Wait { since: Instant::now(), what: Thinking::Wording { ticket, missed: count } });
+        self.waiting =
+            Some(Wait { since: Instant::now(), what: Thinking::Wording { ticket, missed: count }, shown: 0 });
         self.pump_thinking(now)
     }
 

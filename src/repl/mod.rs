@@ -302,8 +302,16 @@ impl Session<'_> {
                 self.apply_grades()?;
                 if let Some(effects) = self.pump_thinking(origin.elapsed())? {
                     queue.extend(effects);
+                    // The read began with the thinking prompt: start it again with the question's.
+                    if self.source.is_terminal() {
+                        let typed = self.source.interrupt();
+                        if !typed.is_empty() {
+                            self.source.restore(&typed);
+                        }
+                    }
                     break None;
                 }
+                self.tick_thinking();
                 if let Some(i) = current
                     .filter(|_| !self.asking_followup && self.waiting.is_none() && self.engine.plan().followups > 0)
                 {

@@ -4,6 +4,7 @@
 mod bank;
 mod beside;
 mod calibrate;
+mod cancel;
 mod e2e;
 mod fake_llm;
 mod interview;
