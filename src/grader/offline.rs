@@ -44,11 +44,17 @@ fn trigrams(text: &str) -> std::collections::HashSet<[String; 3]> {
     t.windows(3).map(|w| [w[0].clone(), w[1].clone(), w[2].clone()]).collect()
 }
 
-pub struct OfflineGrader {
-    /// Inverse document frequency of words over all key points.
+/// Word rarity over the bank.
+struct Rarity {
     idf: HashMap<String, f64>,
-    default_idf: f64,
-    references: Vec<Reference>,
+    default: f64,
+}
+
+pub struct OfflineGrader {
+    /// Inverse document frequency of terms over all key points, built on first need.
+    rarity: std::sync::OnceLock<Rarity>,
+    /// The bank's references as trigrams, built on first need.
+    references: std::sync::OnceLock<Vec<Reference>>,
     /// Each bank question's id and vocabulary, built on first need (off the path to the first
     /// question).
     vocabularies: std::sync::OnceLock<Vec<(String, std::collections::HashSet<String>)>>,
@@ -57,37 +63,51 @@ pub struct OfflineGrader {
 
 impl OfflineGrader {
     /// Builds a grader knowing every question of the bank (word rarity, copied references).
+    /// Nothing is computed here: rarity and the references' trigrams are built on the first
+    /// grade, off the path to the first question.
     pub fn new(bank: &[Question]) -> OfflineGrader {
-        let mut df: HashMap<String, usize> = HashMap::new();
-        let mut docs = 0usize;
-        for q in bank {
-            for kp in &q.key_points {
-                docs += 1;
-                let mut ws = terms::content(&kp.text);
-                ws.sort();
-                ws.dedup();
-                for w in ws {
-                    *df.entry(w).or_default() += 1;
-                }
-            }
-        }
-        let n = docs.max(1) as f64;
-        let idf = df.into_iter().map(|(w, d)| (w, (1.0 + n / d as f64).ln())).collect();
-        let references = bank
-            .iter()
-            .filter_map(|q| Some(Reference { id: q.id.clone(), trigrams: trigrams(q.answer.as_deref()?) }))
-            .collect();
         OfflineGrader {
-            idf,
-            default_idf: (1.0 + n).ln(),
-            references,
+            rarity: std::sync::OnceLock::new(),
+            references: std::sync::OnceLock::new(),
             vocabularies: std::sync::OnceLock::new(),
             bank: bank.to_vec(),
         }
     }
 
+    /// Inverse document frequency of each term over the bank's key points.
+    fn rarity(&self) -> &Rarity {
+        self.rarity.get_or_init(|| {
+            let mut df: HashMap<String, usize> = HashMap::new();
+            let mut docs = 0usize;
+            for q in &self.bank {
+                for kp in &q.key_points {
+                    docs += 1;
+                    let mut ws = terms::content(&kp.text);
+                    ws.sort();
+                    ws.dedup();
+                    for w in ws {
+                        *df.entry(w).or_default() += 1;
+                    }
+                }
+            }
+            let n = docs.max(1) as f64;
+            let idf = df.into_iter().map(|(w, d)| (w, (1.0 + n / d as f64).ln())).collect();
+            Rarity { idf, default: (1.0 + n).ln() }
+        })
+    }
+
+    fn references(&self) -> &[Reference] {
+        self.references.get_or_init(|| {
+            self.bank
+                .iter()
+                .filter_map(|q| Some(Reference { id: q.id.clone(), trigrams: trigrams(q.answer.as_deref()?) }))
+                .collect()
+        })
+    }
+
     fn weight(&self, word: &str) -> f64 {
-        self.idf.get(word).copied().unwrap_or(self.default_idf)
+        let r = self.rarity();
+        r.idf.get(word).copied().unwrap_or(r.default)
     }
 
     /// Whether the answer fits another question of the bank clearly better than this one: the
@@ -327,11 +347,11 @@ impl OfflineGrader {
             return None;
         }
         let share = |r: &Reference| mine.iter().filter(|t| r.trigrams.contains(*t)).count() as f64 / mine.len() as f64;
-        let own = self.references.iter().find(|r| r.id == question.id).map_or(0.0, share);
+        let own = self.references().iter().find(|r| r.id == question.id).map_or(0.0, share);
         if own >= 0.6 {
             return Some(Copy::Own);
         }
-        let other = self.references.iter().filter(|r| r.id != question.id).map(share).fold(0.0, f64::max);
+        let other = self.references().iter().filter(|r| r.id != question.id).map(share).fold(0.0, f64::max);
         (other >= 0.6).then_some(Copy::Other)
     }
 }

@@ -183,18 +183,25 @@ pub fn is_off_topic(text: &str, vocabulary: &std::collections::HashSet<String>) 
     aw.len() >= 6 && aw.iter().filter(|w| vocabulary.contains(*w)).count() * 10 < aw.len()
 }
 
-/// The question echoed back: little beyond its own words, and none of the answer key's words
-/// that the question does not already hold ("How did you separate the salt from the water?" —
-/// "We evaporated the water from the salt" is an answer, not an echo).
+/// The question echoed back: little beyond its own words, most of them, and none of the answer
+/// key's words that the question does not already hold ("How did you separate the salt from the
+/// water?" — "We evaporated the water from the salt" is an answer, not an echo).
 pub fn is_echo(text: &str, q: &Question) -> bool {
     let qw = terms::content(&q.question);
     let aw = terms::content(text);
     let mut key: Vec<String> = terms::content(q.answer.as_deref().unwrap_or_default());
     key.extend(q.key_points.iter().flat_map(|k| k.wordings().flat_map(terms::content)));
     let adds_key = aw.iter().any(|w| !qw.contains(w) && key.contains(w));
+    // It repeats most of the question, too: a short answer in the question's own words ("Topaz
+    // is hard because you cannot scratch it") to a long question is an answer.
+    let mut distinct_q = qw.clone();
+    distinct_q.sort();
+    distinct_q.dedup();
+    let repeated = distinct_q.iter().filter(|w| aw.contains(w)).count();
     !aw.is_empty()
         && !adds_key
         && aw.len() <= qw.len() + 3
+        && repeated * 10 >= distinct_q.len() * 6
         && aw.iter().filter(|w| qw.contains(w)).count() * 10 >= aw.len() * 8
 }
 

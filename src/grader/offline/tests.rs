@@ -300,6 +300,19 @@ fn terse_correct_answers_are_neither_keyword_lists_nor_off_topic() {
     assert_eq!(terse.points[0].status, PointStatus::Covered, "{terse:?}");
     assert!(!checks::is_keyword_list("request -> middleware -> view -> middleware -> response"));
     assert!(!checks::is_off_topic("It expands.", &checks::vocabulary(&question)));
+    // A short answer in the words of a long question is an answer, not an echo.
+    let long = q(
+        "science/topaz",
+        "A geologist scratched topaz, and minerals X, Y and Z, with a penny, a fingernail and a paperclip. \
+         Which mineral is the hardest, and how do you know?",
+        "Topaz is the hardest because none of the tools could scratch it.",
+        &[],
+    );
+    assert!(!checks::is_echo("Topaz is hard because you cannot scratch it with a penny.", &long));
+    assert!(checks::is_echo(
+        "Which mineral is the hardest, topaz or minerals X, Y and Z, scratched with a penny, a fingernail and a paperclip?",
+        &long
+    ));
 }
 
 #[test]
