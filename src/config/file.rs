@@ -63,7 +63,7 @@ pub struct LlmFile {
 pub struct FileConfig {
     /// Default grader: `offline` or `llm`.
     pub grader: Option<String>,
-    /// A directory of prompt overrides (`grade.system.md`, `grade.user.md`, `rubric.toml`).
+    /// A directory of prompt overrides (`grade.system.md`, `grade.md`, `rubric.toml`).
     pub prompts: Option<PathBuf>,
     pub llm: LlmFile,
 }
