@@ -122,6 +122,12 @@ pub fn is_aside(line: &str) -> bool {
     )
 }
 
+/// Whether `line` is a command viva knows (not a typo, not an answer line such as `/users/{id}`).
+/// On its own line after some text it is never taken as part of the answer.
+pub fn is_known(line: &str) -> bool {
+    parse(line).is_some_and(|p| !matches!(p, Parsed::Unknown { .. }))
+}
+
 /// The closest known command within two edits, if any.
 fn suggest(word: &str) -> Option<&'static str> {
     COMMANDS.iter().map(|(name, _)| (distance(word, name), *name)).filter(|(d, _)| *d <= 2).min().map(|(_, name)| name)

@@ -138,6 +138,12 @@ impl Source for Piped {
                     if (self.buffer.is_empty() || self.restored) && super::command::parse(&line).is_some() {
                         return Some(Input::Text(line.trim().to_string()));
                     }
+                    // A known command on its own line after some text ends the text there: the
+                    // driver runs it (`/time`, `/quit`, …) and it never becomes part of the answer.
+                    if !self.restored && super::command::is_known(&line) {
+                        self.buffer.push(line.trim().to_string());
+                        return Some(Input::Text(self.take()));
+                    }
                     self.restored = false;
                     self.buffer.push(line);
                 }

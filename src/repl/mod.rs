@@ -438,6 +438,21 @@ impl Session<'_> {
             self.source.restore(answer);
             return self.on_text(now, last.trim().to_string());
         }
+        // Text, then `/quit`: the text is the answer, saved, and the session ends. Any other
+        // command on its own line after text (`/skip`, `/retry`) would drop the text: refused,
+        // the text kept in the input. Either way the command never becomes part of the answer.
+        if let Some((answer, last)) = text.rsplit_once('\n')
+            && command::is_known(last)
+        {
+            if command::parse(last) == Some(Parsed::Engine(crate::session::Command::Quit)) {
+                return Ok(self.engine.handle(Event::QuitWith { now, draft: answer.to_string() }));
+            }
+            self.source.restore(answer);
+            return Ok(vec![Effect::Notice(format!(
+                "{} would drop the answer you are typing: submit it (an empty line) or clear it (Ctrl-C) first",
+                last.trim()
+            ))]);
+        }
         let parsed = command::parse(&text);
         if let Some(name) = parsed.as_ref().and_then(Parsed::practice_name).filter(|_| !self.practice) {
             return Ok(vec![Effect::Notice(format!(

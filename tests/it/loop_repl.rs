@@ -155,3 +155,30 @@ fn rate_and_improve_apply_to_the_answer_just_retried_not_to_an_earlier_follow_up
     assert_eq!(item["retries"][0]["self_rating"], "easy", "{item}");
     assert!(item["followups"][0]["self_rating"].is_null(), "{item}");
 }
+
+#[test]
+fn quit_on_its_own_line_after_some_text_saves_the_text_as_the_answer_without_the_command() {
+    let ws = Workspace::new();
+    let out = ws.run(
+        &["practice", "--count", "1", "--seed", "3", "--no-timer", "--followups", "0"],
+        "my half answer about the topic\n/quit\n",
+    );
+    ok(&out);
+    let t = &ws.transcripts_json()[0];
+    assert_eq!(t["items"][0]["answer"], "my half answer about the topic", "{t}");
+    assert_eq!(t["finish_reason"], "quit", "{t}");
+}
+
+#[test]
+fn skip_after_some_text_is_refused_and_the_text_stays_the_answer() {
+    let ws = Workspace::new();
+    let out = ws.run(
+        &["interview", "--count", "1", "--seed", "3", "--no-timer", "--followups", "0"],
+        "first line of my answer\n/skip\nsecond line\n.\n",
+    );
+    ok(&out);
+    assert!(text(&out.stdout).contains("/skip would drop the answer you are typing"), "{}", text(&out.stdout));
+    let t = &ws.transcripts_json()[0];
+    assert_eq!(t["items"][0]["answer"], "first line of my answer\nsecond line", "{t}");
+    assert_eq!(t["items"][0]["skipped"], false, "{t}");
+}

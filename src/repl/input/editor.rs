@@ -97,7 +97,7 @@ pub fn is_complete(input: &str) -> bool {
     let last = input.rsplit('\n').next().unwrap_or("");
     input.trim().is_empty()
         || (input.trim_start().starts_with('/') && !input.contains('\n'))
-        || (input.contains('\n') && last.trim_start().starts_with('/') && crate::repl::command::is_aside(last))
+        || (input.contains('\n') && last.trim_start().starts_with('/') && crate::repl::command::is_known(last))
         || (input.contains('\n') && last.trim().is_empty())
         || last.trim() == "."
 }
@@ -183,6 +183,9 @@ mod tests {
         assert!(is_complete("/skip"));
         assert!(is_complete("half an answer\n/resume"));
         assert!(!is_complete("half an answer\n/usr/bin"));
+        assert!(is_complete("half an answer\n/quit"));
+        assert!(!is_complete("half an answer\n/users/{id}"));
+        assert!(!is_complete("half an answer\n/skpi"));
         assert!(is_complete(""));
         assert_eq!(finish("a\nb\n."), "a\nb");
         assert_eq!(finish("a\n\n"), "a");
