@@ -11,7 +11,8 @@
 //!   structured-output ladder (JSON schema → JSON object → prompted JSON), and through
 //!   async-openai with viva's retry policy ([`retry`], [`endpoint`]). An invalid reply gets one
 //!   repair retry; still invalid → `pending` with the reason.
-//! - Validation holds whatever the model says: criteria in range, every quote from the answer,
+//! - Validation holds whatever the model says: criteria in range, every quote from the answer
+//!   and stating the point it is credited for (else the verdict is lowered, with a note),
 //!   and a verdict never lifts an answer the offline checks found to be an injection attempt, a
 //!   keyword list, off-topic (an answer to another question) or contradicting a key point: it
 //!   scores at most its offline score (which caps an injection attempt at 4 and a keyword list
@@ -99,14 +100,14 @@ impl LlmGrader {
     }
 
     fn provenance(&self, level: &str, call: Option<&CallFacts>, unverified: usize, raw: String) -> Provenance {
-        self.provenance_with(level, call, unverified, raw, None)
+        self.provenance_with(level, call, (unverified, 0), raw, None)
     }
 
     fn provenance_with(
         &self,
         level: &str,
         call: Option<&CallFacts>,
-        unverified: usize,
+        (unverified, unsupported): (usize, usize),
         raw: String,
         agreement: Option<checklist::Agreement>,
     ) -> Provenance {
@@ -126,6 +127,7 @@ impl LlmGrader {
             cost_usd: call.and_then(|c| c.cost),
             truncated: call.and_then(|c| c.truncated),
             unverified_evidence: unverified,
+            unsupported_quotes: unsupported,
             raw_reply: raw,
             agreement,
         }
@@ -371,6 +373,17 @@ impl LlmGrader {
             schema: checklist::schema(&judged, key_points.len(), misconceptions.len()),
             max_tokens: settings.max_tokens,
         };
+        // Each quote is measured against its point by the offline grader's matching.
+        let claims: Vec<crate::bank::Claim> = if question.key_points.is_empty() {
+            key_points.iter().map(crate::bank::Claim::new).collect()
+        } else {
+            question.key_points.clone()
+        };
+        let support = |i: usize, span: &str| {
+            let others: Vec<&crate::bank::Claim> =
+                claims.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, c)| c).collect();
+            self.offline.support(question, &claims[i], &others, span)
+        };
         let mut repaired = false;
         loop {
             let (reply, level) = match self.requests.send(&call, endpoint::reborrow(&mut progress)).await {
@@ -385,7 +398,7 @@ impl LlmGrader {
                 }
             };
             let cut_off = reply.finish_reason.as_deref() == Some("length");
-            match checklist::check(&reply.content, &judged, &key_points, &misconceptions, answer) {
+            match checklist::check(&reply.content, &judged, &key_points, &misconceptions, answer, &support) {
                 Ok(checked) => {
                     let facts = self.account(&reply, &prompt_text, truncated);
                     return self.finish(checked, &substance, &reply, level, &facts);
@@ -467,7 +480,7 @@ impl LlmGrader {
             provenance: Some(self.provenance_with(
                 level.as_str(),
                 Some(facts),
-                checked.unverified_evidence,
+                (checked.unverified_evidence, checked.unsupported_quotes),
                 reply.content.clone(),
                 Some(agreement),
             )),

@@ -123,10 +123,18 @@ pub struct Provenance {
     pub truncated: Option<(usize, usize)>,
     /// Evidence quotes the model gave that are not in the answer (dropped).
     pub unverified_evidence: usize,
+    /// Verdicts lowered because their quote does not state the point (see
+    /// [`llm::checklist`]); each says why in its `note`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unsupported_quotes: usize,
     pub raw_reply: String,
     /// How far the model's per-point verdicts agree with the offline grader's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agreement: Option<llm::checklist::Agreement>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Grade {

@@ -134,6 +134,7 @@ impl OfflineGrader {
 
 pub(crate) mod checks;
 mod matching;
+pub use matching::Support;
 pub mod model;
 pub(crate) mod reversal;
 pub(crate) mod terms;

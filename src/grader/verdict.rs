@@ -56,11 +56,21 @@ pub struct PointVerdict {
     /// The quote from the answer behind the verdict (none for `missed`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence: Option<String>,
+    /// Why the verdict is lower than the grader asked (an LLM verdict whose quote is not in the
+    /// answer, or does not state the point).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl PointVerdict {
     pub fn new(point: impl Into<String>, status: PointStatus, evidence: Option<String>) -> PointVerdict {
-        PointVerdict { point: point.into(), status, evidence }
+        PointVerdict { point: point.into(), status, evidence, note: None }
+    }
+
+    /// The verdict with `note` saying why it is lower than asked.
+    pub fn with_note(mut self, note: impl Into<String>) -> PointVerdict {
+        self.note = Some(note.into());
+        self
     }
 
     /// The evidence, or an empty string.
@@ -70,6 +80,14 @@ impl PointVerdict {
 
     /// One line for a report: the mark, the point, and the quote with what it shows.
     pub fn line(&self) -> String {
+        let line = self.bare_line();
+        match &self.note {
+            Some(note) => format!("{line} ({note})"),
+            None => line,
+        }
+    }
+
+    fn bare_line(&self) -> String {
         match (self.status, self.evidence.as_deref()) {
             (PointStatus::Contradicted, Some(q)) => {
                 format!("{} {} — contradicted: “{q}”", self.status.mark(), self.point)

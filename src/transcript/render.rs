@@ -86,7 +86,8 @@ pub fn llm_usage(t: &Transcript) -> Option<String> {
 }
 
 /// Each key point's verdict (✓ covered, ~ partial, ✗ missed, ⚠ contradicted, with the quote for
-/// a contradiction) and each misconception found, for the terminal report.
+/// a contradiction, and why an LLM verdict was lowered) and each misconception found, for the
+/// terminal report.
 fn verdict_lines(out: &mut Vec<String>, grade: &crate::grader::Grade, p: &Printer, indent: &str) {
     use crate::grader::PointStatus;
     for v in &grade.points {
@@ -95,6 +96,10 @@ fn verdict_lines(out: &mut Vec<String>, grade: &crate::grader::Grade, p: &Printe
             PointStatus::Partial => (format!("~ {}", v.point), Some(Tone::Warn)),
             PointStatus::Missed => (format!("✗ {}", v.point), Some(Tone::Warn)),
             PointStatus::Contradicted => (v.line(), Some(Tone::Bad)),
+        };
+        let text = match (&v.note, v.status) {
+            (Some(note), s) if s != PointStatus::Contradicted => format!("{text} ({note})"),
+            _ => text,
         };
         let line = ui::wrap(&text, 76, indent);
         out.push(tone.map_or(line.clone(), |t| p.paint_err(t, &line)));

@@ -14,15 +14,15 @@ use viva::grader::{GradeStatus, Grader};
 use crate::fake_llm::{FakeLlm, Reply, completion, grading, ok, sse, status};
 use crate::util::{Workspace, ok as success};
 
-const KEY: &str = "sk-test-SECRET-4242";
-const GIL: &str = "concurrency/gil-global-interpreter-lock-implications";
-const ANSWER: &str = "The GIL is a mutex in CPython that allows only one thread to execute Python bytecode at a time, so CPU-bound threads do not run in parallel; it is released during I/O.";
+pub(crate) const KEY: &str = "sk-test-SECRET-4242";
+pub(crate) const GIL: &str = "concurrency/gil-global-interpreter-lock-implications";
+pub(crate) const ANSWER: &str = "The GIL is a mutex in CPython that allows only one thread to execute Python bytecode at a time, so CPU-bound threads do not run in parallel; it is released during I/O.";
 
-fn bank() -> Vec<Question> {
+pub(crate) fn bank() -> Vec<Question> {
     viva::bank::store::load_embedded().unwrap().questions
 }
 
-fn settings(url: &str) -> LlmSettings {
+pub(crate) fn settings(url: &str) -> LlmSettings {
     LlmSettings {
         base_url: url.to_string(),
         model: "test-model".into(),
@@ -41,12 +41,12 @@ fn settings(url: &str) -> LlmSettings {
     }
 }
 
-fn grader_with(s: LlmSettings) -> (LlmGrader, Vec<Question>) {
+pub(crate) fn grader_with(s: LlmSettings) -> (LlmGrader, Vec<Question>) {
     let b = bank();
     (LlmGrader::new(Endpoint::new(s).unwrap(), Prompts::load(None).unwrap(), &b), b)
 }
 
-fn grade(fake: &FakeLlm, answer: &str) -> viva::grader::Grade {
+pub(crate) fn grade(fake: &FakeLlm, answer: &str) -> viva::grader::Grade {
     let (g, b) = grader_with(settings(&fake.url));
     let q = b.iter().find(|q| q.id == GIL).unwrap();
     g.grade(q, answer)

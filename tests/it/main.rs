@@ -5,6 +5,7 @@ mod bank;
 mod beside;
 mod calibrate;
 mod cancel;
+mod checklist;
 mod e2e;
 mod fake_llm;
 mod interview;

@@ -4,16 +4,28 @@
 //! answer key and the answer. The score is then computed by [`crate::grader::score`], the same
 //! function the offline grader uses — never by the model.
 //!
-//! Every quote is verified: it must be in the answer (whitespace and case aside). A `covered`
-//! verdict whose quote is not there is downgraded to `partial` when most of the quote's words are
-//! in one sentence of the answer (a paraphrased quote), else to `missed`; a `partial` or
-//! `contradicted` verdict without a real quote becomes `missed`; a misconception without one is
-//! dropped. Each downgrade is counted (`unverified_evidence`).
+//! Every quote is verified twice:
+//! - **It is in the answer** (whitespace and case aside). A `covered` verdict whose quote is not
+//!   there is lowered to `partial` when most of the quote's words are in one sentence of the
+//!   answer (a paraphrased quote; that sentence becomes the quote), else to `missed`; a
+//!   `partial` or `contradicted` verdict without a real quote becomes `missed`; a misconception
+//!   without one is dropped. Each is counted (`unverified_evidence`).
+//! - **It states the point** it is credited for: the quote's sentence (or the quote, when it
+//!   spans sentences) is measured against the point by the offline grader's matching
+//!   ([`crate::grader::offline::Support`]: stems, thesaurus, rarity, the point's distinctive
+//!   terms, negation and reversal). A `covered` or `partial` verdict is lowered to what the
+//!   quote supports — covered → partial → missed — so one sentence quoted for every point
+//!   credits only the points it states, and a quote that negates or reverses its point credits
+//!   nothing. Each lowering is counted (`unsupported_quotes`).
+//!
+//! Every lowered verdict says why in its `note`.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::reply::{extract_json, norm, useful};
+use crate::grader::offline::Support;
+use crate::grader::offline::checks::sentences;
 use crate::grader::prompt::Criterion;
 use crate::grader::{MisconceptionFound, PointStatus, PointVerdict};
 
@@ -28,8 +40,10 @@ pub struct Checked {
     pub clarity: (f64, String),
     pub feedback: String,
     pub injection: bool,
-    /// Quotes that were not in the answer (their verdicts downgraded, or dropped).
+    /// Quotes that were not in the answer (their verdicts lowered, or dropped).
     pub unverified_evidence: usize,
+    /// Verdicts lowered because their quote does not state the point.
+    pub unsupported_quotes: usize,
 }
 
 /// Where the model's verdicts and the offline grader's differ, recorded with an LLM grade.
@@ -163,38 +177,64 @@ fn alnum(s: &str) -> String {
     s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
-/// Whether `quote` is in the answer, or (`loosely`) most of its words are in one sentence of it.
-fn found(quote: &str, answer_norm: &str, answer: &str, loosely: bool) -> bool {
+/// Where a quote was found in the answer.
+enum Located<'a> {
+    /// Word for word: the span to judge it on (its sentence, or the quote when it spans several).
+    Exact(&'a str),
+    /// Most of its words in this sentence of the answer.
+    Loose(&'a str),
+}
+
+/// Finds `quote` in the answer, word for word or (`loosely`) most of its words in one sentence.
+fn locate<'a>(quote: &'a str, answer_norm: &str, answer: &'a str, loosely: bool) -> Option<Located<'a>> {
     if quote.is_empty() {
-        return false;
+        return None;
     }
-    if answer_norm.contains(&norm(quote)) {
-        return true;
+    let q = norm(quote);
+    if answer_norm.contains(&q) {
+        let sentence = sentences(answer).into_iter().find(|s| norm(s).contains(&q));
+        return Some(Located::Exact(sentence.unwrap_or(quote)));
     }
     if !loosely {
-        return false;
+        return None;
     }
     let want = crate::words::content(quote);
-    !want.is_empty()
-        && answer.split(['.', '!', '?', '\n', ';']).any(|sentence| {
+    if want.is_empty() {
+        return None;
+    }
+    sentences(answer)
+        .into_iter()
+        .find(|sentence| {
             let have = crate::words::content(sentence);
             want.iter().filter(|w| have.contains(w)).count() * 10 >= want.len() * 7
         })
+        .map(Located::Loose)
+}
+
+/// The lower of two credits (contradicted counts as none).
+fn credit(s: PointStatus) -> u8 {
+    match s {
+        PointStatus::Covered => 2,
+        PointStatus::Partial => 1,
+        PointStatus::Missed | PointStatus::Contradicted => 0,
+    }
 }
 
 /// Checks `text` (the model's reply) against the key points, the misconceptions, the judged
-/// criteria and the answer.
+/// criteria and the answer; `support(i, span)` measures how far a span of the answer states key
+/// point `i`.
 pub fn check(
     text: &str,
     judged: &[Criterion],
     key_points: &[String],
     misconceptions: &[String],
     answer: &str,
+    support: &dyn Fn(usize, &str) -> Support,
 ) -> Result<Checked, String> {
     let v = extract_json(text).ok_or_else(|| "no JSON object in the reply".to_string())?;
     let items = v["points"].as_array().ok_or_else(|| "missing `points`".to_string())?;
     let answer_norm = norm(answer);
-    let mut unverified = 0;
+    let (mut unverified, mut unsupported) = (0, 0);
     let mut points: Vec<PointVerdict> =
         key_points.iter().map(|k| PointVerdict::new(k.clone(), PointStatus::Missed, None)).collect();
     let mut seen = vec![false; key_points.len()];
@@ -206,17 +246,48 @@ pub fn check(
         }
         let status = status(&item["status"]).ok_or_else(|| format!("key point {} has no valid status", i + 1))?;
         let q = quote(item);
-        points[i] = match status {
-            PointStatus::Missed => PointVerdict::new(key_points[i].clone(), PointStatus::Missed, None),
-            _ if found(&q, &answer_norm, answer, false) => PointVerdict::new(key_points[i].clone(), status, Some(q)),
-            PointStatus::Covered if found(&q, &answer_norm, answer, true) => {
-                unverified += 1;
-                PointVerdict::new(key_points[i].clone(), PointStatus::Partial, None)
+        let point = key_points[i].clone();
+        let missed = || PointVerdict::new(point.clone(), PointStatus::Missed, None);
+        let (asked, span, evidence) = match (status, locate(&q, &answer_norm, answer, status == PointStatus::Covered)) {
+            (PointStatus::Missed, _) => {
+                points[i] = missed();
+                continue;
             }
-            _ => {
+            (_, None) => {
                 unverified += 1;
-                PointVerdict::new(key_points[i].clone(), PointStatus::Missed, None)
+                points[i] = missed().with_note(format!("the model's quote “{q}” is not in the answer"));
+                continue;
             }
+            (PointStatus::Contradicted, Some(Located::Exact(_))) => {
+                points[i] = PointVerdict::new(point, PointStatus::Contradicted, Some(q));
+                continue;
+            }
+            (_, Some(Located::Loose(sentence))) => {
+                unverified += 1;
+                (PointStatus::Partial, sentence, sentence.to_string())
+            }
+            (_, Some(Located::Exact(span))) => (status, span, q.clone()),
+        };
+        let paraphrased = asked != status;
+        let s = support(i, span);
+        let verdict = if credit(s.most) >= credit(asked) {
+            PointVerdict::new(point, asked, Some(evidence))
+        } else {
+            unsupported += 1;
+            let why = s.why.unwrap_or_default();
+            if s.most == PointStatus::Missed {
+                missed().with_note(format!("the model said {} on “{q}”: {why}", status.as_str()))
+            } else {
+                PointVerdict::new(point, PointStatus::Partial, Some(evidence))
+                    .with_note(format!("the model said {}: {why}", status.as_str()))
+            }
+        };
+        points[i] = if paraphrased && verdict.note.is_none() {
+            verdict.with_note(
+                "the model's quote is not word for word in the answer: credited in part on its closest sentence",
+            )
+        } else {
+            verdict
         };
     }
     let mut found_m: Vec<MisconceptionFound> = Vec::new();
@@ -226,7 +297,7 @@ pub fn check(
             continue;
         };
         let q = quote(item);
-        if !found(&q, &answer_norm, answer, false) {
+        if locate(&q, &answer_norm, answer, false).is_none() {
             unverified += 1;
             continue;
         }
@@ -255,6 +326,7 @@ pub fn check(
         feedback: useful(v["feedback"].as_str().unwrap_or_default(), &answer_norm),
         injection: v["injection"].as_bool().unwrap_or(false),
         unverified_evidence: unverified,
+        unsupported_quotes: unsupported,
     })
 }
 
@@ -272,6 +344,88 @@ mod tests {
             .to_vec()
     }
 
+    /// Every quote states its point (for tests of the quote's place in the answer).
+    fn full(_: usize, _: &str) -> Support {
+        Support { most: PointStatus::Covered, why: None }
+    }
+
+    /// The bank's GIL question and a support measure over its key points, as the LLM grader
+    /// builds it.
+    fn gil() -> (crate::grader::offline::OfflineGrader, crate::bank::Question) {
+        let bank = crate::bank::store::load_embedded().unwrap().questions;
+        let q = bank.iter().find(|q| q.id == "concurrency/gil-global-interpreter-lock-implications").unwrap().clone();
+        (crate::grader::offline::OfflineGrader::new(&bank), q)
+    }
+
+    fn measured(g: &crate::grader::offline::OfflineGrader, q: &crate::bank::Question, i: usize, span: &str) -> Support {
+        let others: Vec<&crate::bank::Claim> =
+            q.key_points.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, c)| c).collect();
+        g.support(q, &q.key_points[i], &others, span)
+    }
+
+    /// A checklist reply giving each `(point number, status, quote)`.
+    fn reply(points: &[(usize, &str, &str)]) -> String {
+        let points: Vec<Value> = points.iter().map(|(id, s, q)| json!({"id": id, "status": s, "quote": q})).collect();
+        json!({"points": points, "misconceptions": [], "depth": {"score": 2, "feedback": ""},
+            "clarity": {"score": 2, "feedback": ""}, "feedback": "", "injection": false})
+        .to_string()
+    }
+
+    fn statuses(c: &Checked) -> Vec<PointStatus> {
+        c.points.iter().map(|p| p.status).collect()
+    }
+
+    const MUTEX: &str =
+        "The GIL is a mutex in CPython that allows only one thread to execute Python bytecode at a time";
+    const GOOD: &str = "The GIL is a mutex in CPython that allows only one thread to execute Python bytecode at a time. \
+        Blocking I/O releases the GIL, so threads still help while one waits. Use multiprocessing for CPU-bound \
+        work because each process has its own GIL. The GIL doesn't make code thread-safe.";
+
+    #[test]
+    fn one_sentence_quoted_for_every_point_credits_only_the_points_it_states() {
+        let (g, q) = gil();
+        let all: Vec<(usize, &str, &str)> = (1..=q.key_points.len()).map(|i| (i, "covered", MUTEX)).collect();
+        let support = |i: usize, span: &str| measured(&g, &q, i, span);
+        let c = check(&reply(&all), &judged(), &q.point_texts(), &[], GOOD, &support).unwrap();
+        use PointStatus::{Covered, Missed};
+        assert_eq!(statuses(&c), [Covered, Missed, Missed, Missed, Missed, Missed]);
+        assert_eq!((c.unsupported_quotes, c.unverified_evidence), (5, 0));
+        let note = c.points[2].note.as_deref().unwrap();
+        assert!(note.starts_with(&format!("the model said covered on “{MUTEX}”: the quote")), "{note}");
+    }
+
+    #[test]
+    fn quotes_that_state_their_points_keep_their_verdicts() {
+        let (g, q) = gil();
+        let verdicts = [
+            (1, "covered", "allows only one thread to execute Python bytecode at a time"),
+            (3, "covered", "Blocking I/O releases the GIL"),
+            (4, "covered", "Use multiprocessing for CPU-bound work"),
+            (6, "partial", "The GIL doesn't make code thread-safe"),
+        ];
+        let support = |i: usize, span: &str| measured(&g, &q, i, span);
+        let c = check(&reply(&verdicts), &judged(), &q.point_texts(), &[], GOOD, &support).unwrap();
+        use PointStatus::{Covered, Missed, Partial};
+        assert_eq!(statuses(&c), [Covered, Missed, Covered, Covered, Missed, Partial]);
+        assert_eq!(c.unsupported_quotes, 0);
+        assert!(c.points.iter().all(|p| p.note.is_none()));
+    }
+
+    #[test]
+    fn a_quote_that_touches_its_point_is_partial_and_one_that_reverses_it_credits_nothing() {
+        let (g, q) = gil();
+        let answer = "Only one thread runs at a time. The GIL is never released during I/O.";
+        let verdicts = [(1, "covered", "Only one thread runs at a time"), (3, "partial", "never released during I/O")];
+        let support = |i: usize, span: &str| measured(&g, &q, i, span);
+        let c = check(&reply(&verdicts), &judged(), &q.point_texts(), &[], answer, &support).unwrap();
+        assert_eq!(c.points[0].status, PointStatus::Partial);
+        assert_eq!(c.points[0].quote(), "Only one thread runs at a time");
+        assert!(c.points[0].note.as_deref().unwrap().starts_with("the model said covered: the quote holds"));
+        assert_eq!(c.points[2].status, PointStatus::Missed);
+        assert!(c.points[2].note.as_deref().unwrap().ends_with("the quote says the opposite of this point"));
+        assert_eq!(c.unsupported_quotes, 2);
+    }
+
     const ANSWER: &str = "The GIL is a lock in CPython. It lets threads run bytecode in parallel on all cores.";
 
     #[test]
@@ -285,7 +439,7 @@ mod tests {
  "feedback": "Good start.", "injection": false}
 ```"#;
         let misconceptions = vec!["The GIL lets threads run in parallel".to_string()];
-        let c = check(reply, &judged(), &key(), &misconceptions, ANSWER).unwrap();
+        let c = check(reply, &judged(), &key(), &misconceptions, ANSWER, &full).unwrap();
         let statuses: Vec<PointStatus> = c.points.iter().map(|p| p.status).collect();
         assert_eq!(statuses, [PointStatus::Covered, PointStatus::Contradicted, PointStatus::Missed]);
         assert_eq!(c.points[1].quote(), "run bytecode in parallel on all cores");
@@ -299,7 +453,7 @@ mod tests {
         let reply = r#"{"points": [{"point": "The GIL is a mutex", "status": "Covered", "quote": "the GIL is a CPython lock"}],
             "misconceptions": [], "depth": {"score": 0, "feedback": ""}, "clarity": {"score": 1, "feedback": ""},
             "feedback": "", "injection": true}"#;
-        let c = check(reply, &judged(), &key(), &[], ANSWER).unwrap();
+        let c = check(reply, &judged(), &key(), &[], ANSWER, &full).unwrap();
         assert_eq!(c.points[0].status, PointStatus::Partial);
         assert!(c.points[1..].iter().all(|p| p.status == PointStatus::Missed));
         assert!(c.injection);
@@ -308,13 +462,13 @@ mod tests {
     #[test]
     fn bad_replies_are_reported() {
         let j = judged();
-        assert!(check("no json here", &j, &key(), &[], ANSWER).unwrap_err().contains("no JSON"));
-        assert!(check("{\"depth\": 1}", &j, &key(), &[], ANSWER).unwrap_err().contains("missing `points`"));
+        assert!(check("no json here", &j, &key(), &[], ANSWER, &full).unwrap_err().contains("no JSON"));
+        assert!(check("{\"depth\": 1}", &j, &key(), &[], ANSWER, &full).unwrap_err().contains("missing `points`"));
         let out_of_range = r#"{"points": [], "depth": {"score": 7}, "clarity": {"score": 1}}"#;
-        assert!(check(out_of_range, &j, &key(), &[], ANSWER).unwrap_err().contains("outside 0..=2"));
+        assert!(check(out_of_range, &j, &key(), &[], ANSWER, &full).unwrap_err().contains("outside 0..=2"));
         let bad_status = r#"{"points": [{"id": 1, "status": "great", "quote": ""}], "depth": 1, "clarity": 1}"#;
-        assert!(check(bad_status, &j, &key(), &[], ANSWER).unwrap_err().contains("no valid status"));
-        assert!(check("{\"points\": [", &j, &key(), &[], ANSWER).is_err(), "truncated JSON");
+        assert!(check(bad_status, &j, &key(), &[], ANSWER, &full).unwrap_err().contains("no valid status"));
+        assert!(check("{\"points\": [", &j, &key(), &[], ANSWER, &full).is_err(), "truncated JSON");
     }
 
     #[test]

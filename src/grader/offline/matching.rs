@@ -15,12 +15,15 @@
 //! - A span whose negation disagrees with the point ("is never released" against "is released")
 //!   is never evidence; a sentence that says the opposite (see [`super::reversal`]) makes the
 //!   point *contradicted*, whatever else the answer says.
+//! - Support ([`OfflineGrader::support`]): the same measure turned on one quote — how much of a
+//!   point a quote the LLM grader was given states, so a verdict is credited only on words that
+//!   say the point.
 
 use std::collections::HashSet;
 
 use super::super::offline::OfflineGrader;
 use super::model::{Model, Signals};
-use super::reversal::{contradicts, swapped};
+use super::reversal::{contradicts, swapped, weak};
 use super::{checks, terms};
 use crate::bank::{Claim, Question};
 use crate::grader::{MisconceptionFound, PointStatus, PointVerdict};
@@ -47,6 +50,33 @@ struct Match<'a> {
     evidence: Option<&'a str>,
     /// The sentence that says the opposite.
     contradiction: Option<&'a str>,
+}
+
+/// How much of one key point a quote states: the most a grader may credit on it, and why not
+/// more.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Support {
+    /// `Covered`, `Partial` or `Missed`.
+    pub most: PointStatus,
+    /// Why the quote supports less than `Covered`.
+    pub why: Option<String>,
+}
+
+/// The wordings of `point` to measure a quote against, each with whether it is the whole point:
+/// every wording, and the clauses of a wording that negates ("doesn't make your code
+/// thread-safe, …, so shared state still needs locks") — a whole negated wording is credited
+/// only on a negated quote, which its positive clauses need not be.
+fn parts(point: &Claim) -> Vec<(String, bool)> {
+    let mut out: Vec<(String, bool)> = point.wordings().map(|w| (w.to_string(), true)).collect();
+    for w in point.wordings().filter(|w| checks::negated(w)) {
+        for clause in w.split([',', ';']).map(|c| c.replace(" and ", " ")) {
+            let clause = clause.trim().trim_start_matches("so ").trim_start_matches("because ").to_string();
+            if terms::content(&clause).len() >= 3 {
+                out.push((clause, false));
+            }
+        }
+    }
+    out
 }
 
 /// Sentences and pairs of neighbouring sentences, as slices of `text` (`sentences` must be
@@ -233,6 +263,61 @@ impl OfflineGrader {
                     && !swapped(claim, s, roles)
             })
         })
+    }
+
+    /// How far `quote` states `point` of `question`, by the measure that credits a point
+    /// offline: the share of a wording's core weight in the quote's best sentence (or pair) —
+    /// at least `span_covered` for covered, `span_partial` for partial — the best wording
+    /// deciding (a clause of a negated wording credits at most partial, see [`parts`]). A quote
+    /// that negates, reverses or swaps the point supports nothing; so does
+    /// one holding none of a wording's *distinctive* terms (in no other key point and not in the
+    /// question) when it has some, or else none of its terms beyond the question's: one
+    /// sentence supports two points only if it states each.
+    pub(crate) fn support(&self, question: &Question, point: &Claim, others: &[&Claim], quote: &str) -> Support {
+        let model = Model::fitted();
+        let a = self.read(question, quote);
+        let others: HashSet<String> = others.iter().flat_map(|o| o.wordings().flat_map(terms::content)).collect();
+        let quoted: HashSet<&str> = a.terms.iter().map(String::as_str).collect();
+        // (credit, share, why not more) of the best wording.
+        let mut best: Option<(u8, f64, Option<String>)> = None;
+        for (wording, whole) in parts(point) {
+            let m = self.assess(&wording, &a);
+            if m.contradiction.is_some() {
+                return Support {
+                    most: PointStatus::Missed,
+                    why: Some("the quote says the opposite of this point".into()),
+                };
+            }
+            let share = if m.evidence.is_some() { m.signals.span } else { 0.0 };
+            // What the quote must hold some of: the wording's distinctive terms (weak verbs such
+            // as "run" or "use" aside), else at least one word beyond the question's.
+            let own: Vec<String> = terms::content(&wording).into_iter().filter(|t| !a.question.contains(t)).collect();
+            let distinctive: Vec<&String> = own.iter().filter(|t| !others.contains(*t) && !weak(t)).collect();
+            let required: Vec<&String> = if distinctive.is_empty() { own.iter().collect() } else { distinctive };
+            let judged = if !required.is_empty() && !required.iter().any(|t| quoted.contains(t.as_str())) {
+                (0, share, Some("the quote states nothing that sets this point apart from the others".to_string()))
+            } else {
+                let why = Some(format!("the quote holds {:.0}% of this point's key terms", (share * 100.0).min(100.0)));
+                if share >= model.span_covered && whole {
+                    (2, share, None)
+                } else if share >= model.span_covered {
+                    (1, share, Some("the quote states one part of this point".to_string()))
+                } else if share >= model.span_partial {
+                    (1, share, why)
+                } else {
+                    (0, share, why)
+                }
+            };
+            if best.as_ref().is_none_or(|(c, s, _)| (judged.0, judged.1) > (*c, *s)) {
+                best = Some(judged);
+            }
+        }
+        match best {
+            Some((2, _, _)) => Support { most: PointStatus::Covered, why: None },
+            Some((1, _, why)) => Support { most: PointStatus::Partial, why },
+            Some((_, _, why)) => Support { most: PointStatus::Missed, why },
+            None => Support { most: PointStatus::Missed, why: Some("the point has no words to look for".into()) },
+        }
     }
 
     /// Share of `claim`'s weight found in `span`.

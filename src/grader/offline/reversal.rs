@@ -106,7 +106,7 @@ const GENERIC: &[&str] =
     &["type", "object", "value", "thing", "way", "one", "data", "code", "function", "method", "class", "python"];
 
 /// Verbs and adjectives too weak to be a subject ("possible", "need", "use").
-fn weak(term: &str) -> bool {
+pub(super) fn weak(term: &str) -> bool {
     const WEAK: &[&str] = &[
         "possible", "need", "needs", "require", "requires", "use", "uses", "run", "runs", "work", "works", "mean",
         "means", "happen", "happens", "call", "calls", "literally", "actually", "really", "can", "time", "instant",
