@@ -145,6 +145,7 @@ fn main() {
         api_key: None,
         key_source: "none".into(),
         timeout: Duration::from_secs(5),
+        deadline: Duration::from_secs(10),
         retries: 0,
         temperature: 0.0,
         max_tokens: 500,

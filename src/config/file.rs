@@ -46,6 +46,8 @@ pub struct LlmFile {
     /// How long `api_key_cmd` may run (default 30 s).
     pub api_key_cmd_timeout_secs: Option<f64>,
     pub timeout_secs: Option<f64>,
+    /// The whole call's deadline, retries and waits included (default: twice `timeout_secs`).
+    pub deadline_secs: Option<f64>,
     pub retries: Option<u32>,
     pub temperature: Option<f32>,
     pub max_tokens: Option<u32>,
@@ -111,6 +113,8 @@ pub fn load(path: &Path) -> Result<FileConfig, ConfigError> {
 mod bounds {
     /// Seconds for one request.
     pub const TIMEOUT: (f64, f64) = (0.1, 3600.0);
+    /// Seconds for a whole call, retries included.
+    pub const DEADLINE: (f64, f64) = (0.1, 7200.0);
     /// Seconds of `Retry-After` honoured.
     pub const MAX_WAIT: (f64, f64) = (0.0, 3600.0);
     /// Seconds for `api_key_cmd`.
@@ -147,6 +151,9 @@ impl FileConfig {
         let name = |key: &str| format!("`{key}` in `{}`", path.display());
         if let Some(v) = l.timeout_secs {
             within(&name("timeout_secs"), v, bounds::TIMEOUT, "seconds")?;
+        }
+        if let Some(v) = l.deadline_secs {
+            within(&name("deadline_secs"), v, bounds::DEADLINE, "seconds")?;
         }
         if let Some(v) = l.api_key_cmd_timeout_secs {
             within(&name("api_key_cmd_timeout_secs"), v, bounds::KEY_CMD, "seconds")?;
@@ -198,8 +205,12 @@ pub struct LlmSettings {
     pub api_key: Option<Secret>,
     /// Where the key came from (for `viva config show` and error hints), never the key.
     pub key_source: String,
+    /// One attempt's timeout.
     #[serde(with = "secs")]
     pub timeout: Duration,
+    /// The whole call's deadline, retries and waits included.
+    #[serde(with = "secs")]
+    pub deadline: Duration,
     pub retries: u32,
     pub temperature: f32,
     pub max_tokens: u32,
@@ -277,6 +288,11 @@ impl LlmSettings {
             .transpose()?
             .or(f.timeout_secs)
             .unwrap_or(60.0);
+        let deadline = parse_env::<f64>("VIVA_DEADLINE", "seconds")?
+            .map(|v| within("VIVA_DEADLINE", v, bounds::DEADLINE, "seconds"))
+            .transpose()?
+            .or(f.deadline_secs)
+            .unwrap_or(timeout * 2.0);
         let max_wait = parse_env::<f64>("VIVA_MAX_WAIT", "seconds")?
             .map(|v| within("VIVA_MAX_WAIT", v, bounds::MAX_WAIT, "seconds"))
             .transpose()?
@@ -298,6 +314,7 @@ impl LlmSettings {
             api_key,
             key_source,
             timeout: Duration::from_secs_f64(timeout),
+            deadline: Duration::from_secs_f64(deadline),
             retries: retries.or(f.retries).unwrap_or(3),
             temperature: temperature.or(f.temperature).unwrap_or(0.0),
             max_tokens: parse_env("VIVA_MAX_TOKENS", "a whole number")?.or(f.max_tokens).unwrap_or(700),

@@ -59,6 +59,7 @@ fn e2e_streamed_grading_arrives_in_pieces() {
         api_key: std::env::var("OPENAI_API_KEY").ok().map(viva::config::file::Secret::new),
         key_source: "env".into(),
         timeout: std::time::Duration::from_secs(300),
+        deadline: std::time::Duration::from_secs(600),
         retries: 1,
         temperature: 0.0,
         max_tokens: 700,

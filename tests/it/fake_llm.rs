@@ -178,8 +178,10 @@ fn serve(stream: std::net::TcpStream, recorded: &Mutex<Vec<Recorded>>, script: &
             }
             Reply::Drop => return,
             Reply::Status { status, headers, body } => {
+                // An event stream is served as one, as real servers do.
+                let kind = if body.starts_with("data:") { "text/event-stream" } else { "application/json" };
                 let mut out = format!(
-                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n",
+                    "HTTP/1.1 {status} X\r\ncontent-type: {kind}\r\ncontent-length: {}\r\nconnection: close\r\n",
                     body.len()
                 );
                 for (k, v) in headers {

@@ -29,6 +29,7 @@ pub(crate) fn settings(url: &str) -> LlmSettings {
         api_key: Some(Secret::new(KEY)),
         key_source: "test".into(),
         timeout: Duration::from_secs(2),
+        deadline: Duration::from_secs(4),
         retries: 2,
         temperature: 0.0,
         max_tokens: 500,
@@ -220,6 +221,26 @@ fn a_timeout_ends_pending_after_bounded_retries() {
     assert_eq!(grade.status, GradeStatus::Pending);
     assert!(grade.reason.as_deref().unwrap().contains("timed out"), "{:?}", grade.reason);
     assert_eq!(fake.chats().len(), 2);
+}
+
+#[test]
+fn the_deadline_setting_bounds_a_call_whatever_the_retries() {
+    let fake = FakeLlm::start(|_, _| Reply::Delay(Duration::from_secs(3), Box::new(ok(good_reply()))));
+    let mut s = settings(&fake.url);
+    s.timeout = Duration::from_secs(2);
+    s.retries = 10;
+    s.deadline = Duration::from_millis(500);
+    let (g, b) = grader_with(s);
+    let q = b.iter().find(|q| q.id == GIL).unwrap();
+    // The first grade also builds the offline grader's tables; time the second.
+    g.grade(q, ANSWER);
+    let started = std::time::Instant::now();
+    let grade = g.grade(q, ANSWER);
+    let took = started.elapsed();
+    assert_eq!(grade.status, GradeStatus::Pending);
+    assert!(grade.reason.as_deref().unwrap().contains("timed out"), "{:?}", grade.reason);
+    assert!(took < Duration::from_millis(1500), "a 0.5 s deadline, not a 2 s timeout × 11 attempts: {took:?}");
+    assert_eq!(fake.chats().len(), 2, "one attempt a grade: none starts past the deadline");
 }
 
 #[test]
@@ -431,6 +452,38 @@ fn a_streamed_reply_arrives_in_pieces_and_grades() {
     assert_eq!(grade.score, Some(0.5));
     assert_eq!(pieces.len(), 5);
     assert_eq!(grade.provenance.unwrap().prompt_tokens, Some(300));
+}
+
+#[test]
+fn a_server_that_ignores_stream_true_is_read_as_one_whole_reply() {
+    // llama.cpp-like servers may answer a streamed request with a plain JSON completion.
+    let fake = FakeLlm::start(|_, r| {
+        assert_eq!(r.json()["stream"], true);
+        ok(good_reply())
+    });
+    let (g, b) = grader_with(settings(&fake.url));
+    let q = b.iter().find(|q| q.id == GIL).unwrap();
+    let mut pieces = Vec::new();
+    let mut on_event = |e: viva::grader::llm::StreamEvent<'_>| {
+        if let viva::grader::llm::StreamEvent::Delta(d) = e {
+            pieces.push(d.to_string());
+        }
+    };
+    let grade = viva::grader::service::block_on(g.grade_streaming(q, ANSWER, Some(&mut on_event)));
+    assert_eq!(grade.status, GradeStatus::Graded, "{grade:?}");
+    assert_eq!(grade.score, Some(5.0), "the same grade as unstreamed: {grade:?}");
+    assert_eq!(pieces.len(), 1, "the whole reply arrives as one piece");
+    assert_eq!(grade.provenance.unwrap().prompt_tokens, Some(321), "its usage is kept");
+    assert_eq!(fake.chats().len(), 1, "no retry");
+
+    // And in practice, which streams: the grade is shown, not left pending.
+    let fake = FakeLlm::start(|_, _| ok(good_reply()));
+    let ws = Workspace::new();
+    let mut cmd = ws.cmd(&["practice", "--question", GIL, "--grader", "llm", "--followups", "0"]);
+    cmd.env("OPENAI_BASE_URL", &fake.url);
+    let (stdout, _) = success(&crate::util::run_cmd(cmd, &format!("{ANSWER}\n.\n")));
+    assert!(stdout.contains("Score 5/10"), "{stdout}");
+    assert_eq!(ws.transcripts_json()[0]["items"][0]["grade"]["status"], "graded");
 }
 
 #[test]

@@ -76,7 +76,7 @@ fn config_show_prints_the_settings_as_toml_with_unset_ones_left_out() {
     let mut cmd = ws.cmd(&["config", "show"]);
     for var in [
         "VIVA_MODEL", "VIVA_PROMPTS", "VIVA_TIMEOUT", "VIVA_RETRIES", "VIVA_TEMPERATURE", "VIVA_MAX_TOKENS",
-        "VIVA_CONTEXT_TOKENS", "VIVA_BUDGET_USD",
+        "VIVA_CONTEXT_TOKENS", "VIVA_BUDGET_USD", "VIVA_DEADLINE",
     ] {
         cmd.env_remove(var);
     }

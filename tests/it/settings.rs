@@ -18,6 +18,8 @@ fn out_of_bounds_numbers_from_the_environment_are_errors_not_panics() {
         ("VIVA_RETRIES", "4294967295"),
         ("VIVA_TEMPERATURE", "nan"),
         ("VIVA_BUDGET_USD", "inf"),
+        ("VIVA_DEADLINE", "0"),
+        ("VIVA_DEADLINE", "inf"),
     ] {
         let mut cmd = ws.cmd(&["config", "show"]);
         cmd.env(var, value);
@@ -32,7 +34,7 @@ fn out_of_bounds_numbers_from_the_environment_are_errors_not_panics() {
 fn out_of_bounds_numbers_in_the_config_file_are_errors_not_panics() {
     let ws = Workspace::new();
     let config = ws.path().join("config.toml");
-    for line in ["timeout_secs = inf", "timeout_secs = 1e20", "retries = 4294967295"] {
+    for line in ["timeout_secs = inf", "timeout_secs = 1e20", "retries = 4294967295", "deadline_secs = 1e9"] {
         std::fs::write(&config, format!("[llm]\n{line}\n")).unwrap();
         let mut cmd = ws.cmd(&["interview", "--grader", "llm", "--count", "1", "--no-timer"]);
         cmd.env("VIVA_CONFIG", &config);
@@ -41,6 +43,26 @@ fn out_of_bounds_numbers_in_the_config_file_are_errors_not_panics() {
         let key = line.split(' ').next().unwrap();
         assert!(text(&out.stderr).contains(&format!("`{key}` in `")), "{line}: {}", text(&out.stderr));
     }
+}
+
+#[test]
+fn the_deadline_of_a_call_is_a_setting_shown_by_config_show() {
+    let ws = Workspace::new();
+    let config = ws.path().join("config.toml");
+    let shown = |file: &str, env: &[(&str, &str)]| -> serde_json::Value {
+        std::fs::write(&config, file).unwrap();
+        let mut cmd = ws.cmd(&["config", "show", "--json"]);
+        cmd.env("VIVA_CONFIG", &config).env_remove("VIVA_TIMEOUT").env_remove("VIVA_DEADLINE");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let (stdout, _) = success(&crate::util::run_cmd(cmd, ""));
+        serde_json::from_str::<serde_json::Value>(&stdout).unwrap()["llm"].clone()
+    };
+    assert_eq!(shown("", &[])["deadline_secs"], 120.0, "twice the default 60 s timeout");
+    assert_eq!(shown("", &[("VIVA_TIMEOUT", "5")])["deadline_secs"], 10.0, "twice the timeout");
+    assert_eq!(shown("[llm]\ndeadline_secs = 45\n", &[])["deadline_secs"], 45.0);
+    assert_eq!(shown("[llm]\ndeadline_secs = 45\n", &[("VIVA_DEADLINE", "7.5")])["deadline_secs"], 7.5);
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Reading the model's replies: a tolerant JSON reader (the first `{` to its matching `}`, code
-//! fences and chatter around it ignored), feedback worth showing, and the feedback strings
-//! already complete in a reply still streaming. What a grading reply must hold is checked in
+//! fences and chatter around it ignored), feedback worth showing, the feedback strings
+//! already complete in a reply still streaming, and a whole reply to a streamed request read as
+//! a stream. What a grading reply must hold is checked in
 //! [`super::checklist`].
 
 use serde_json::Value;
@@ -33,6 +34,27 @@ pub fn extract_json(text: &str) -> Option<Value> {
         }
     }
     None
+}
+
+/// A server's whole (non-SSE) reply to a streamed request, as the event stream it amounts to:
+/// a chat completion becomes one chunk carrying all its content, its finish reason (`stop` when
+/// it gives none: the reply is complete) and usage, then `[DONE]`. A body that is not a chat
+/// completion is passed on as one event, which then fails as a bad chunk would (and is retried);
+/// one that is already an event stream under the wrong content type is passed on as it is.
+pub fn as_event_stream(body: &str) -> String {
+    if body.trim_start().starts_with("data:") {
+        return body.to_string();
+    }
+    let flat = |s: &str| s.replace(['\r', '\n'], " ");
+    let Ok(v) = serde_json::from_str::<Value>(body) else { return format!("data: {}\n\n", flat(body)) };
+    let choice = &v["choices"][0];
+    let Some(content) = choice["message"]["content"].as_str() else { return format!("data: {}\n\n", flat(body)) };
+    let finish = choice["finish_reason"].as_str().unwrap_or("stop");
+    let chunk = serde_json::json!({
+        "choices": [{"delta": {"content": content}, "finish_reason": finish}],
+        "usage": v.get("usage").cloned().unwrap_or(Value::Null),
+    });
+    format!("data: {chunk}\n\ndata: [DONE]\n\n")
 }
 
 /// Feedback worth showing: a model that only parrots the candidate's answer back says nothing.

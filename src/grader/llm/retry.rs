@@ -8,16 +8,19 @@
 //! - **attempts**: at most `retries + 1` per call, counted in a [`CallState`] shared with the
 //!   caller, which spends the same budget when a 200 carries a body that is not a chat completion
 //!   or a stream breaks off (see `endpoint`);
-//! - **status mapping**: 2xx is handed to async-openai; 401/403 ([`CallError::Auth`]), a 404
+//! - **status mapping**: 2xx is handed to async-openai — a streamed request answered with a
+//!   plain JSON completion (a server that ignores `stream: true`) as the one-event stream it
+//!   amounts to ([`super::reply::as_event_stream`]); 401/403 ([`CallError::Auth`]), a 404
 //!   naming the model ([`CallError::UnknownModel`]), and 400/404/413/422
 //!   ([`CallError::BadRequest`], which the structured-output ladder reads) fail at once; 429, 408,
 //!   5xx, timeouts and broken connections are retried;
 //! - **Retry-After**: a 429's `Retry-After` (seconds) is honoured, capped at `max_wait`;
 //! - **jitter**: otherwise `backoff × 2^(attempt-1)`, times a random 0.5–1.5, at most 8 s;
 //! - **total deadline**: every attempt's timeout is cut to what is left of the call's deadline
-//!   ([`Policy::total`]: twice the per-attempt timeout), and a wait that would end past it is not
-//!   started: the call fails at once with the last fault. An unresponsive endpoint costs one call
-//!   at most `2 × timeout`, however many retries are configured.
+//!   ([`Policy::total`]: `deadline_secs` / `VIVA_DEADLINE`, by default twice the per-attempt
+//!   timeout), and a wait that would end past it is not started: the call fails at once with the
+//!   last fault. An unresponsive endpoint costs one call at most its deadline, however many
+//!   retries are configured.
 //!
 //! Errors leave the service boxed in `OpenAIError::Boxed` and are unboxed by the caller, so the
 //! typed [`CallError`] (host, status, what to fix) reaches the grade's reason. The API key is
@@ -62,6 +65,8 @@ pub struct Policy {
     pub model: String,
     /// One attempt's limit.
     pub timeout: Duration,
+    /// The whole call's limit.
+    pub deadline: Duration,
     /// Attempts per call (`retries + 1`).
     pub attempts: u32,
     /// First back-off delay.
@@ -83,6 +88,7 @@ impl Policy {
             host: s.host(),
             model: s.model.clone(),
             timeout: s.timeout,
+            deadline: s.deadline,
             attempts: s.retries.saturating_add(1),
             backoff: s.backoff,
             max_wait: s.max_wait,
@@ -94,9 +100,10 @@ impl Policy {
         }
     }
 
-    /// The whole call's deadline, retries and waits included: twice one attempt's timeout.
+    /// The whole call's deadline, retries and waits included (`deadline_secs`, by default twice
+    /// one attempt's timeout).
     pub fn total(&self) -> Duration {
-        self.timeout * 2
+        self.deadline
     }
 
     /// `backoff × 2^(attempt-1)`, ±50 % jitter, at most 8 s.
@@ -192,6 +199,11 @@ impl Transport {
                 message: e.to_string(),
             })?;
             let request = self.authorize(request)?;
+            let streamed = request
+                .body()
+                .and_then(|b| b.as_bytes())
+                .and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok())
+                .is_some_and(|v| v["stream"] == true);
             let limit = self.state.attempt_timeout(policy);
             let fault = match tokio::time::timeout(limit, self.http.execute(request)).await {
                 Err(_) => Fault { message: "timed out".into(), connect: false, retry_after: None },
@@ -200,7 +212,7 @@ impl Transport {
                     connect: e.is_connect(),
                     retry_after: None,
                 },
-                Ok(Ok(resp)) => match self.classify(resp).await? {
+                Ok(Ok(resp)) => match self.classify(resp, streamed).await? {
                     Ok(resp) => return Ok(resp),
                     Err(fault) => fault,
                 },
@@ -238,8 +250,39 @@ impl Transport {
     }
 
     /// A response: handed on (2xx), a fault worth another attempt, or a failure.
-    async fn classify(&self, resp: reqwest::Response) -> Result<Result<reqwest::Response, Fault>, CallError> {
+    async fn classify(
+        &self,
+        resp: reqwest::Response,
+        streamed: bool,
+    ) -> Result<Result<reqwest::Response, Fault>, CallError> {
         let status = resp.status().as_u16();
+        let event_stream = resp
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.trim_start().starts_with("text/event-stream"));
+        if (200..300).contains(&status) && streamed && !event_stream {
+            // A server that ignored `stream: true`: its whole reply, read as one event.
+            let limit = self.state.attempt_timeout(&self.policy);
+            let body = match tokio::time::timeout(limit, resp.text()).await {
+                Err(_) => return Ok(Err(Fault { message: "timed out".into(), connect: false, retry_after: None })),
+                Ok(Err(e)) => {
+                    let message = format!("the reply broke off: {}", e.without_url());
+                    return Ok(Err(Fault { message, connect: false, retry_after: None }));
+                }
+                Ok(Ok(body)) => body,
+            };
+            let whole = http::Response::builder()
+                .status(status)
+                .header(reqwest::header::CONTENT_TYPE, "text/event-stream")
+                .body(super::reply::as_event_stream(&body))
+                .map_err(|e| CallError::BadRequest {
+                    host: self.policy.host.clone(),
+                    status,
+                    message: e.to_string(),
+                })?;
+            return Ok(Ok(reqwest::Response::from(whole)));
+        }
         if (200..300).contains(&status) {
             return Ok(Ok(resp));
         }
@@ -357,6 +400,7 @@ mod tests {
             host: "h".into(),
             model: "m".into(),
             timeout: Duration::from_secs(10),
+            deadline: Duration::from_secs(20),
             attempts: 3,
             backoff: Duration::from_millis(500),
             max_wait: Duration::from_secs(30),
