@@ -22,7 +22,9 @@ pub fn from_command(cmd: &str, timeout: Duration) -> Result<Secret, ConfigError>
         .map_err(|e| ConfigError::KeyCommand(format!("cannot run it: {e}")))?;
     let mut stdout = child.stdout.take().ok_or_else(|| ConfigError::KeyCommand("no output pipe".into()))?;
     let (tx, rx) = std::sync::mpsc::channel();
-    // Read while it runs (a full pipe would stall it); a key is far below 64 KB.
+    // Read while it runs (a full pipe would stall it); a key is far below 64 KB. A plain thread:
+    // settings are resolved before any grading runtime exists, and this read is bounded by the
+    // command's time limit (the pipe closes when the command is killed).
     std::thread::spawn(move || {
         let mut out = Vec::new();
         let _ = (&mut stdout).take(64 * 1024).read_to_end(&mut out);

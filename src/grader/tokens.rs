@@ -14,10 +14,11 @@ fn bpe(model: &str) -> &'static CoreBPE {
         .unwrap_or_else(tiktoken_rs::o200k_base_singleton)
 }
 
-/// Loads the tokenizer in the background so the first grade does not wait for it.
+/// Loads the tokenizer in the background so the first grade does not wait for it: a blocking
+/// task on the grading service's runtime ([`super::service`]), not a thread of its own.
 pub fn warm_up(model: &str) {
     let model = model.to_string();
-    std::thread::spawn(move || bpe(&model).encode_ordinary("warm up").len());
+    super::service::handle().spawn_blocking(move || bpe(&model).encode_ordinary("warm up").len());
 }
 
 /// Tokens of `text` for `model`.

@@ -5,6 +5,15 @@
 //! Ctrl-C. Every read request carries a generation number; after an interrupt the driver bumps
 //! it, so a reply that raced the interrupt is never taken as the next question's answer.
 //!
+//! Why threads of their own, when every network request runs on the grading service's runtime
+//! ([`crate::grader::service`]): rustyline's `readline` and a read from stdin block their thread
+//! until a line comes, and have no async form to cancel. On the runtime such a read would hold a
+//! worker (or a blocking-pool thread) for as long as the user thinks, out of reach of the
+//! service's deadlines and cancellation. So each source owns one reader thread, for the whole
+//! session, and the driver polls its channel with a timeout: the ticks, the countdown, the hard
+//! stop and finished grades stay live while the user types, and an interrupt never waits for
+//! the read.
+//!
 //! A pipe may carry bytes that are not UTF-8: they are decoded lossily (shown as `�`, with one
 //! warning), never taken as the end of input. Output to a terminal that has gone away is
 //! dropped, never a panic: the answers still have to be saved. Starting either source installs
