@@ -425,7 +425,7 @@ mod tests {
     fn the_caller_retries_only_within_the_attempts_and_the_deadline() {
         let p = policy();
         let state = CallState::new(&p);
-        assert_eq!(state.deadline - state.started, Duration::from_secs(20), "twice the timeout");
+        assert_eq!(state.deadline - state.started, Duration::from_secs(20), "the policy's deadline");
         state.begin();
         assert!(state.next_wait(&p).is_some());
         state.begin();
@@ -433,6 +433,7 @@ mod tests {
         assert!(state.next_wait(&p).is_none(), "three attempts spent");
         let mut short = policy();
         short.timeout = Duration::from_millis(1);
+        short.deadline = Duration::from_millis(2);
         let state = CallState::new(&short);
         state.begin();
         assert!(state.next_wait(&short).is_none(), "a wait past the deadline is not started");
