@@ -19,4 +19,5 @@ mod review;
 mod settings;
 mod shown;
 mod signals;
+mod streaming;
 mod util;
