@@ -10,7 +10,8 @@
 //!   the question's own words counting a fifth ([`matching`]). The signals go through a model
 //!   fitted on development data ([`model`], `weights.json`); a point is credited only on a quote
 //!   that states it. A sentence that negates or reverses the point, or swaps its roles
-//!   ([`reversal`]), makes it *contradicted*.
+//!   ([`reversal`]), or denies it as a whole ("no drawbacks", "X and Y are the same":
+//!   [`claims`]), makes it *contradicted*.
 //! - The entry's misconceptions are matched on what sets them apart from the key points.
 //! - Depth (reasons, examples, the reference's specifics) and clarity (sentences, length) are
 //!   measured; a long answer mostly off the point is *rambling*. Cheap tricks are flagged: a
@@ -133,6 +134,7 @@ impl OfflineGrader {
 }
 
 pub(crate) mod checks;
+mod claims;
 mod matching;
 pub use matching::Support;
 pub mod model;
@@ -174,7 +176,8 @@ impl Grader for OfflineGrader {
             return g;
         }
         let read = self.read(question, &text);
-        let verdicts: Vec<PointVerdict> = points.iter().map(|point| self.judge(point, &read)).collect();
+        let mut verdicts: Vec<PointVerdict> = points.iter().map(|point| self.judge(point, &read)).collect();
+        claims::judge(&question.question, &points, &read.sentences, &mut verdicts);
         let misconceptions = self.misconceptions(question, &read, &verdicts);
         if !misconceptions.is_empty() {
             flags.push("misconception".into());

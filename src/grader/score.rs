@@ -11,8 +11,8 @@
 //! - **caps**: a wrong claim (a contradicted point or a misconception voiced) caps the score at
 //!   3, two or more at 2 ("a contradiction caps correctness"); each flag in [`FLAG_CAPS`] caps it
 //!   at its figure (an empty or "I don't know" answer at 0, an echo of the question at 1, a
-//!   keyword list or another question's reference at 2, instructions to the grader at 4,
-//!   overclaiming and rambling at 5). The lowest cap wins.
+//!   keyword list, another question's reference or an answer about something else (off-topic) at
+//!   2, instructions to the grader at 4, overclaiming and rambling at 5). The lowest cap wins.
 //!
 //! Pure: no I/O, deterministic.
 
@@ -37,6 +37,7 @@ pub const FLAG_CAPS: &[(&str, f64)] = &[
     ("dont-know", 0.0),
     ("echo", 1.0),
     ("keyword-stuffing", 2.0),
+    ("off-topic", 2.0),
     ("copied-reference", 2.0),
     ("injection", 4.0),
     ("overclaiming", 5.0),

@@ -69,9 +69,13 @@ pub fn negated_words<'a>(s: &str, matched: &[&'a String]) -> Vec<&'a String> {
 }
 
 const DONT_KNOW: &[&str] = &[
-    "i don't know", "i dont know", "don't know", "dont know", "no idea", "not sure", "idk", "i have no clue", "skip",
-    "pass", "no clue", "i forget", "i forgot", "n/a", "not familiar", "never used", "haven't used",
+    "i don't know", "i dont know", "don't know", "dont know", "don't really know", "dont really know", "no idea",
+    "not sure", "idk", "i have no clue", "skip", "pass", "no clue", "i forget", "i forgot", "n/a", "not familiar",
+    "never used", "haven't used",
 ];
+
+/// Entries of [`DONT_KNOW`] that are also ordinary verbs.
+const VERBS: &[&str] = &["pass", "skip"];
 
 /// Whether `phrase` occurs in `text` as whole words ("pass" in "I'll pass", not in "passed").
 fn has_phrase(text: &str, phrase: &str) -> bool {
@@ -91,8 +95,15 @@ pub fn empty_or_dont_know(text: &str) -> Option<&'static str> {
     // A short answer that says so, or a slightly longer one that opens with it ("I don't
     // know those, I don't really use type hints beyond the basics").
     let first = sentences(&lower).first().copied().unwrap_or("");
-    let opens = DONT_KNOW.iter().any(|d| has_phrase(first, d)) || first.starts_with("sorry");
-    if (n <= 12 && DONT_KNOW.iter().any(|d| has_phrase(&lower, d))) || (n <= 25 && opens) {
+    // "pass" and "skip" are also verbs of answers ("too big to pass through the filter"): they
+    // say "no answer" only as (nearly) the whole answer ("pass", "I'll skip this") or its own
+    // opening clause ("pass, I don't really know how pooling is configured").
+    let opens_with = |d: &str| {
+        lower.strip_prefix(d).is_some_and(|rest| rest.is_empty() || rest.starts_with([',', '.', ';', ':', '!', '-']))
+    };
+    let says = |text: &str, d: &&str| has_phrase(text, d) && (!VERBS.contains(d) || n <= 4 || opens_with(d));
+    let opens = DONT_KNOW.iter().any(|d| says(first, d)) || first.starts_with("sorry");
+    if (n <= 12 && DONT_KNOW.iter().any(|d| says(&lower, d))) || (n <= 25 && opens) {
         return Some("dont-know");
     }
     None

@@ -14,7 +14,8 @@
 //!   the evidence.
 //! - A span whose negation disagrees with the point ("is never released" against "is released")
 //!   is never evidence; a sentence that says the opposite (see [`super::reversal`]) makes the
-//!   point *contradicted*, whatever else the answer says.
+//!   point *contradicted*, whatever else the answer says. Claims about the key as a whole ("no
+//!   drawbacks", "X and Y are the same") are judged after, by [`super::claims`].
 //! - Support ([`OfflineGrader::support`]): the same measure turned on one quote — how much of a
 //!   point a quote the LLM grader was given states, so a verdict is credited only on words that
 //!   say the point.
@@ -23,7 +24,7 @@ use std::collections::HashSet;
 
 use super::super::offline::OfflineGrader;
 use super::model::{Model, Signals};
-use super::reversal::{contradicts, swapped, weak};
+use super::reversal::{contradicts, prefers_rejected, swapped, weak};
 use super::{checks, terms};
 use crate::bank::{Claim, Question};
 use crate::grader::{MisconceptionFound, PointStatus, PointVerdict};
@@ -194,7 +195,9 @@ impl OfflineGrader {
     /// with the key points, so it is matched on what sets it apart: one sentence must hold 60% of
     /// its core weight and half the weight of its *distinctive* terms (those in no key point and
     /// not in the question) — or, when it has none, 60% of its core inside one clause — with
-    /// the negation agreeing and the claim not reversed; and the sentence must not cover a key
+    /// the negation agreeing (a claim stated positively: none of its words negated, so "threads
+    /// don't run bytecode in parallel" never voices "threads run in parallel") and the claim not
+    /// reversed; and the sentence must not cover a key
     /// point better than it voices the misconception.
     pub(crate) fn misconceptions(
         &self,
@@ -259,6 +262,7 @@ impl OfflineGrader {
                     && got >= 0.6 * core
                     && (distinctive.is_empty() || apart >= 0.5 * distinctive_weight)
                     && self.negation_agrees(s, &hits, negated)
+                    && (negated || checks::negated_words(s, &hits).is_empty())
                     && !contradicts(claim, s, roles)
                     && !swapped(claim, s, roles)
             })
@@ -369,7 +373,10 @@ impl OfflineGrader {
                 best = Some((got, span, pair, touched));
             }
         }
-        if let Some(s) = a.sentences.iter().find(|s| contradicts(point, s, &a.roles) || swapped(point, s, &a.roles)) {
+        let rarity = |w: &String| self.weight(w);
+        if let Some(s) = a.sentences.iter().find(|s| {
+            contradicts(point, s, &a.roles) || swapped(point, s, &a.roles) || prefers_rejected(point, s, &rarity)
+        }) {
             m.contradiction = Some(s);
         }
         let answer: HashSet<&str> = a.terms.iter().map(String::as_str).collect();

@@ -10,8 +10,12 @@
 //!   `__init__`, concurrency and parallelism) each its own predicate, and the sentence gives each
 //!   the other's ("`__init__` creates the instance and `__new__` initialises it").
 //!
-//! Both are precise rather than complete: a subject must sit in exactly one clause of each text,
-//! and the sentence must hold only one side of the pair. How often they fire on correct answers
+//! - **The rejected alternative recommended**: the point prefers A "instead of" (or "rather
+//!   than") B, and the sentence recommends B without A ("reuse pooled connections instead of
+//!   creating a new connection per request" against "open a new connection for every request").
+//!
+//! All are precise rather than complete: a point must give a subject a side of the pair in one
+//! clause only, and the sentence must hold only one side of the pair. How often they fire on correct answers
 //! is measured by `viva calibrate` (flag `contradiction` on `excellent`/`good`/`correct` answers).
 
 use super::terms;
@@ -81,12 +85,24 @@ const OPPOSITES: &[(&str, &str)] = &[
 ];
 
 /// Clauses of a text, as content words: split at `;`, `.`, arrows, brackets, commas, "while",
-/// "whereas" and "but"; a comma-separated run of short items ("int, float, str") stays with the
+/// "whereas" and "but", and at a colon after a statement ("QuerySets are lazy: chaining…" says
+/// *lazy* of QuerySets, not of chaining); a comma-separated run of short items ("int, float, str") stays with the
 /// clause it lists for.
 pub(super) fn clauses(text: &str) -> Vec<(Vec<String>, bool)> {
     let lower = text.to_lowercase();
     let mut parts: Vec<String> = Vec::new();
+    let mut pieces: Vec<&str> = Vec::new();
     for piece in lower.split([';', '.', '→', '(', ')']) {
+        // A colon ends a statement of its own ("QuerySets are lazy: chaining…"), not a heading
+        // ("immutable: int, str, tuple").
+        let mut rest = piece;
+        while let Some(i) = rest.find(':').filter(|i| words::tokens(&rest[..*i]).len() >= 3) {
+            pieces.push(&rest[..i]);
+            rest = &rest[i + 1..];
+        }
+        pieces.push(rest);
+    }
+    for piece in pieces {
         let piece = piece.replace(" while ", ",").replace(" whereas ", ",").replace(" but ", ",");
         for (k, seg) in piece.split(',').enumerate() {
             match parts.last_mut() {
@@ -161,9 +177,12 @@ pub fn contradicts(point: &str, sentence: &str, roles: &[String]) -> bool {
                 {
                     continue;
                 }
-                // The subject must sit in one clause of the point; in the sentence, some clause
-                // holding it gives the opposite quality and none gives the point's.
-                if pc.iter().filter(|c| c.0.contains(subject)).count() != 1 {
+                // The point must give the subject a side of the pair in one clause only (it may
+                // name it elsewhere: "QuerySets are lazy: … hit when the QuerySet is
+                // evaluated"); in the sentence, some clause holding it gives the opposite quality
+                // and none gives the point's.
+                let sided = |c: &&(Vec<String>, bool)| c.0.contains(subject) && c.0.iter().any(|w| w == a || w == b);
+                if pc.iter().filter(sided).count() != 1 {
                     continue;
                 }
                 // "single core" against "multiple tasks" is no contradiction: when the point's
@@ -258,4 +277,49 @@ pub fn swapped(point: &str, sentence: &str, roles: &[String]) -> bool {
 /// sentence joined by it).
 fn clauses_split_and(text: &str) -> Vec<(Vec<String>, bool)> {
     clauses(&text.to_lowercase().replace(" and ", "; "))
+}
+
+/// Markers after which a point names the alternative it rejects.
+const REJECTING: &[&str] = &[" instead of ", " rather than ", " in place of "];
+
+/// Whether `sentence` recommends what `point` rejects: the point prefers A "instead of" B (in one
+/// clause); the sentence holds at least two of B's own terms and 60% of their weight (`weight`),
+/// none negated, less than half the weight of A's own terms, and rejects nothing itself.
+pub fn prefers_rejected(point: &str, sentence: &str, weight: &dyn Fn(&String) -> f64) -> bool {
+    let lower = point.to_lowercase();
+    let Some((at, len)) = REJECTING.iter().find_map(|m| lower.find(m).map(|i| (i, m.len()))) else {
+        return false;
+    };
+    let bound = |c: char| matches!(c, ',' | ';' | ':' | '.' | '(' | ')');
+    let before = &lower[..at];
+    let preferred = &before[before.rfind(bound).map_or(0, |i| i + 1)..];
+    let after = &lower[at + len..];
+    let rejected = &after[..after.find(bound).unwrap_or(after.len())];
+    let distinct = |t: &str| {
+        let mut v: Vec<String> = terms::content(t).into_iter().filter(|w| !generic(w) && !weak(w)).collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let (p, r) = (distinct(preferred), distinct(rejected));
+    let r_only: Vec<&String> = r.iter().filter(|w| !p.contains(w)).collect();
+    let p_only: Vec<&String> = p.iter().filter(|w| !r.contains(w)).collect();
+    if r_only.len() < 2 || p_only.is_empty() {
+        return false;
+    }
+    let s_lower = format!(" {} ", sentence.to_lowercase());
+    if REJECTING.iter().chain(&[" avoid ", " instead ", " rather "]).any(|m| s_lower.contains(m)) {
+        return false;
+    }
+    let sw = terms::content(sentence);
+    let share = |ws: &[&String]| {
+        let total: f64 = ws.iter().map(|w| weight(w)).sum();
+        let got: f64 = ws.iter().filter(|w| sw.contains(w)).map(|w| weight(w)).sum();
+        if total > 0.0 { got / total } else { 0.0 }
+    };
+    let hits: Vec<&String> = r_only.iter().filter(|w| sw.contains(w)).copied().collect();
+    hits.len() >= 2
+        && share(&r_only) >= 0.6
+        && share(&p_only) < 0.5
+        && super::checks::negated_words(sentence, &hits).is_empty()
 }

@@ -79,20 +79,74 @@ const THESAURUS: &[&[&str]] = &[
     &["cold", "cool"],
 ];
 
+/// Comparatives and superlatives of common adjectives, with their base: "higher pitch" states
+/// the reference's "the pitch will be higher", "High pitch." answers it, and the opposites
+/// (high/low) stay opposites. Only these: "-er" is no suffix in "server", "user" or "layer".
+const DEGREES: &[(&str, &[&str])] = &[
+    ("high", &["higher", "highest"]),
+    ("low", &["lower", "lowest"]),
+    ("fast", &["faster", "fastest"]),
+    ("slow", &["slower", "slowest"]),
+    ("big", &["bigger", "biggest"]),
+    ("small", &["smaller", "smallest"]),
+    ("large", &["larger", "largest"]),
+    ("long", &["longer", "longest"]),
+    ("short", &["shorter", "shortest"]),
+    ("hot", &["hotter", "hottest"]),
+    ("cold", &["colder", "coldest"]),
+    ("warm", &["warmer", "warmest"]),
+    ("cool", &["cooler", "coolest"]),
+    ("hard", &["harder", "hardest"]),
+    ("soft", &["softer", "softest"]),
+    ("heavy", &["heavier", "heaviest"]),
+    ("light", &["lighter", "lightest"]),
+    ("loud", &["louder", "loudest"]),
+    ("quiet", &["quieter", "quietest"]),
+    ("tight", &["tighter", "tightest"]),
+    ("loose", &["looser", "loosest"]),
+    ("strong", &["stronger", "strongest"]),
+    ("weak", &["weaker", "weakest"]),
+    ("safe", &["safer", "safest"]),
+    ("cheap", &["cheaper", "cheapest"]),
+    ("deep", &["deeper", "deepest"]),
+    ("shallow", &["shallower", "shallowest"]),
+    ("close", &["closer", "closest"]),
+    ("far", &["farther", "farthest", "further", "furthest"]),
+    ("near", &["nearer", "nearest"]),
+    ("wide", &["wider", "widest"]),
+    ("narrow", &["narrower", "narrowest"]),
+    ("thick", &["thicker", "thickest"]),
+    ("thin", &["thinner", "thinnest"]),
+    ("bright", &["brighter", "brightest"]),
+    ("dark", &["darker", "darkest"]),
+    ("easy", &["easier", "easiest"]),
+    ("simple", &["simpler", "simplest"]),
+    ("new", &["newer", "newest"]),
+    ("old", &["older", "oldest"]),
+    ("dense", &["denser", "densest"]),
+];
+
 fn stemmer() -> &'static rust_stemmers::Stemmer {
     static STEMMER: OnceLock<rust_stemmers::Stemmer> = OnceLock::new();
     STEMMER.get_or_init(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English))
 }
 
-/// Stem → canonical stem, from [`THESAURUS`].
+/// Word or stem → canonical stem, from [`THESAURUS`] and [`DEGREES`].
 fn thesaurus() -> &'static HashMap<String, String> {
     static MAP: OnceLock<HashMap<String, String>> = OnceLock::new();
     MAP.get_or_init(|| {
-        let mut map = HashMap::new();
+        let mut map: HashMap<String, String> = HashMap::new();
         for group in THESAURUS {
             let head = stemmer().stem(group[0]).into_owned();
             for w in *group {
                 map.insert(stemmer().stem(w).into_owned(), head.clone());
+                map.insert(w.to_string(), head.clone());
+            }
+        }
+        for (base, forms) in DEGREES {
+            let stem = stemmer().stem(base).into_owned();
+            let head = map.get(&stem).cloned().unwrap_or(stem);
+            for w in *forms {
                 map.insert(w.to_string(), head.clone());
             }
         }
@@ -142,5 +196,7 @@ mod tests {
         assert_eq!(content("O(log n)"), content("logarithmic"));
         assert_eq!(content("they run in parallel"), content("they run simultaneously"));
         assert_ne!(content("concurrency"), content("parallelism"));
+        assert_eq!(content("higher pitch"), content("high pitch"));
+        assert_eq!(content("the safest"), content("safe"));
     }
 }

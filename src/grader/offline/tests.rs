@@ -272,6 +272,72 @@ fn passed_and_passing_are_not_i_dont_know() {
     assert!(g.score.unwrap() > 0.0);
     assert_eq!(checks::empty_or_dont_know("I'll pass."), Some("dont-know"));
     assert_eq!(checks::empty_or_dont_know("The test passing proves it"), None);
+    // "pass" and "skip" as verbs of a short answer (SciEntsBank answers scored 0 before).
+    assert_eq!(checks::empty_or_dont_know("The solid would be too big to pass through the small holes."), None);
+    assert_eq!(checks::empty_or_dont_know("No, if it was pure sugar it would pass 350 milliliters."), None);
+    assert_eq!(checks::empty_or_dont_know("pass, I don't really know how pooling is configured"), Some("dont-know"));
+    assert_eq!(checks::empty_or_dont_know("skip"), Some("dont-know"));
+}
+
+#[test]
+fn an_answer_about_something_else_scores_at_most_two() {
+    let g = grade(
+        "django/select-related",
+        "A context manager is an object with __enter__ and __exit__ that you use with the with statement. \
+         __exit__ always runs, even on exceptions, and can suppress the exception by returning True.",
+    );
+    if g.flags.contains(&"off-topic".to_string()) {
+        assert!(g.score.unwrap() <= 2.0, "{g:?}");
+    }
+    let off = score::score(
+        &score::Judgement {
+            points: &[PointVerdict::new("p", PointStatus::Partial, None)],
+            misconceptions: &[],
+            depth: 1.0,
+            clarity: 1.0,
+            flags: &["off-topic".to_string()],
+        },
+        &score::RUBRIC,
+    );
+    assert_eq!(off.score, 2.0);
+}
+
+#[test]
+fn recommending_what_a_point_rejects_is_a_contradiction() {
+    let question = q(
+        "databases/pooling",
+        "How do you handle database connection pooling?",
+        "Reuse pooled connections instead of creating a new connection per request.",
+        &["The key rule is to reuse pooled connections instead of creating a new connection per request."],
+    );
+    let g = OfflineGrader::new(std::slice::from_ref(&question));
+    let wrong = g.grade(
+        &question,
+        "Best practice is to open a new connection for every request and close it at the end, so you never leak.",
+    );
+    assert_eq!(wrong.points[0].status, PointStatus::Contradicted, "{wrong:?}");
+    assert!(wrong.score.unwrap() <= score::WRONG_CLAIM_CAPS.0);
+    let right = g.grade(
+        &question,
+        "Keep a pool and reuse its connections rather than opening a new connection for every request.",
+    );
+    assert_ne!(right.points[0].status, PointStatus::Contradicted, "{right:?}");
+}
+
+#[test]
+fn a_quality_reversed_after_a_colon_is_a_contradiction() {
+    let question = q(
+        "django/querysets",
+        "Explain QuerySets and lazy evaluation.",
+        "QuerySets are lazy.",
+        &["QuerySets are lazy: chaining filter() only builds the query, and the database is hit when the QuerySet \
+           is evaluated."],
+    );
+    let g = OfflineGrader::new(std::slice::from_ref(&question));
+    let wrong = g.grade(&question, "QuerySets are eager: as soon as you write filter() Django runs the SQL.");
+    assert_eq!(wrong.points[0].status, PointStatus::Contradicted, "{wrong:?}");
+    let right = g.grade(&question, "QuerySets are lazy: filter() builds the query and nothing runs until iterated.");
+    assert_ne!(right.points[0].status, PointStatus::Contradicted, "{right:?}");
 }
 
 #[test]
@@ -399,6 +465,13 @@ fn a_misconception_voiced_is_found_with_its_quote_and_caps_the_score() {
     // The correct answer says the opposite in the same words: no misconception.
     let right = g.grade(&question, STRONG);
     assert!(right.misconceptions.is_empty(), "{right:?}");
+    // Nor when the negation reaches only part of the claim's words.
+    let denied = g.grade(
+        &question,
+        "Because of the GIL, threads don't run Python bytecode in parallel, so for real parallelism on CPU-bound \
+         work on multiple cores you use multiprocessing or a GIL release in C extensions.",
+    );
+    assert!(denied.misconceptions.is_empty(), "{denied:?}");
 }
 
 #[test]
