@@ -40,6 +40,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let grade = grader.grade(q, &s.answer);
         let line = serde_json::json!({
             "id": s.id,
+            "question_id": s.question_id.clone().unwrap_or_else(|| s.question.clone()),
             "label": s.label,
             "adversarial": s.adversarial,
             "expert_score": s.expert_score,

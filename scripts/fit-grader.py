@@ -18,7 +18,9 @@ Two steps, pure Python (no dependencies):
 2. a coordinate search from there that maximises what the grader is for, on the same data: the
    mean of the Spearman correlation with the expert on the calibration dev split and the AUC of
    correct vs the rest on SciEntsBank train, with each answer's score computed as viva computes
-   it (statuses from the thresholds, coverage, relevance-scaled depth and clarity, caps).
+   it (statuses from the thresholds, coverage, relevance-scaled depth and clarity, caps) —
+   kept only when question-grouped cross-validation (--folds, 5: all answers to a question in
+   one fold) says it beats the plain logistic fit on questions left out of the fit.
 The thresholds (covered at p >= 0.5, partial at p >= 0.3) are fixed by design, not searched.
 """
 import json
@@ -60,6 +62,14 @@ def signals(set_path, *extra):
     return [json.loads(line) for line in out.splitlines() if line.strip()]
 
 
+def to_data(cal, seb):
+    a = [(x, r["expert_score"] / 10) for r in cal
+         if r["label"] in ("excellent", "good", "partial", "weak") and not r["adversarial"] for x in r["signals"]]
+    b = [(x, 1.0 if r["label"] == "correct" else 0.0) for r in seb for x in r["signals"]]
+    wa, wb = 0.5 * (len(a) + len(b)) / max(len(a), 1), 0.5 * (len(a) + len(b)) / max(len(b), 1)
+    return [(x, y, wa) for x, y in a] + [(x, y, wb) for x, y in b]
+
+
 def rows():
     if arg("--signals"):
         cal, seb = json.load(open(arg("--signals")))
@@ -70,12 +80,7 @@ def rows():
     if arg("--save-signals"):
         json.dump([cal, seb], open(arg("--save-signals"), "w"))
     names = (cal or seb)[0]["names"]
-    a = [(x, r["expert_score"] / 10) for r in cal
-         if r["label"] in ("excellent", "good", "partial", "weak") and not r["adversarial"] for x in r["signals"]]
-    b = [(x, 1.0 if r["label"] == "correct" else 0.0) for r in seb for x in r["signals"]]
-    wa, wb = 0.5 * (len(a) + len(b)) / max(len(a), 1), 0.5 * (len(a) + len(b)) / max(len(b), 1)
-    data = [(x, y, wa) for x, y in a] + [(x, y, wb) for x, y in b]
-    return names, data, cal, seb
+    return names, to_data(cal, seb), cal, seb
 
 
 def solve(m, v):
@@ -153,8 +158,12 @@ def fast_auc(pos, neg):
     return (sum(r[:len(pos)]) - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg))
 
 
-CAPS = {"empty": 0, "dont-know": 0, "echo": 1, "keyword-stuffing": 2, "copied-reference": 2, "injection": 4,
-        "overclaiming": 5, "rambling": 5}
+# grader::score::FLAG_CAPS and WRONG_CLAIM_CAPS, replicated.
+CAPS = {"empty": 0, "dont-know": 0, "echo": 1, "keyword-stuffing": 2, "copied-reference": 2, "off-topic": 2,
+        "injection": 4, "overclaiming": 5, "rambling": 5}
+WRONG_CLAIM_CAPS = (3, 2)
+# Position of the `reference` signal (src/grader/offline/model.rs NAMES).
+NAMES_INDEX_REFERENCE = 3
 
 
 def simulate(beta, r):
@@ -175,12 +184,16 @@ def simulate(beta, r):
     share = sum(credits) / max(len(credits), 1)
     # Depth and clarity as given (undo the relevance the grade applied).
     old = [1.0 if s == "covered" else 0.5 if s == "partial" else 0.0 for s in r["statuses"]]
-    old_rel = min(1.0, 0.25 + 1.5 * sum(old) / max(len(old), 1))
+    old_likeness = r["signals"][0][NAMES_INDEX_REFERENCE] if r["signals"] else 0.0
+    old_rel = min(1.0, 0.25 + 1.5 * max(sum(old) / max(len(old), 1), old_likeness))
     dc = (r["criteria"].get("depth", 0) + r["criteria"].get("clarity", 0)) / old_rel
-    score = 6 * share + min(1.0, 0.25 + 1.5 * share) * dc
+    # Relevance: the coverage share, or the answer's likeness to the reference (the `reference`
+    # signal, the same for every point of an answer) when that is more.
+    likeness = r["signals"][0][NAMES_INDEX_REFERENCE] if r["signals"] else 0.0
+    score = 6 * share + min(1.0, 0.25 + 1.5 * max(share, likeness)) * dc
     caps = [v for f, v in CAPS.items() if f in r["flags"]]
     if r["wrong_claims"]:
-        caps.append(4 if r["wrong_claims"] == 1 else 2)
+        caps.append(WRONG_CLAIM_CAPS[0] if r["wrong_claims"] == 1 else WRONG_CLAIM_CAPS[1])
     if caps:
         score = min(score, min(caps))
     return round(score * 2) / 2
@@ -195,9 +208,32 @@ def objective(beta, cal, seb):
     return (rho + a) / 2, rho, a
 
 
-def search(beta, cal, seb):
+def folds(rows_, k):
+    """Question-grouped folds: every answer to a question lands in the same fold."""
+    qs = sorted({r.get("question_id") or r["id"] for r in rows_})
+    fold_of = {q: i % k for i, q in enumerate(qs)}
+    return [fold_of[r.get("question_id") or r["id"]] for r in rows_]
+
+
+def cross_validate(cal, seb, k, k_names, searched):
+    """The objective on questions held out of the fit, averaged over k question-grouped folds:
+    whether the fit (with or without the search) generalises to unseen questions."""
+    fc, fs = folds(cal, k), folds(seb, k)
+    values = []
+    for f in range(k):
+        tc = [r for r, g in zip(cal, fc) if g != f]
+        ts = [r for r, g in zip(seb, fs) if g != f]
+        beta = fit(to_data(tc, ts), k_names)
+        if searched:
+            beta, _, _ = search(beta, tc, ts, quiet=True)
+        values.append(objective(beta, [r for r, g in zip(cal, fc) if g == f], [r for r, g in zip(seb, fs) if g == f]))
+    return tuple(sum(v[i] for v in values) / k for i in range(3))
+
+
+def search(beta, cal, seb, quiet=False):
     best, rho, a = objective(beta, cal, seb)
-    print(f"fit-grader: logistic start: objective {best:.4f} (spearman {rho:.3f}, auc {a:.3f})", file=sys.stderr)
+    if not quiet:
+        print(f"fit-grader: logistic start: objective {best:.4f} (spearman {rho:.3f}, auc {a:.3f})", file=sys.stderr)
     step = 1.0
     while step > 0.05:
         improved = False
@@ -210,17 +246,35 @@ def search(beta, cal, seb):
                     beta, best, rho, a, improved = trial, value, r2, a2, True
         if not improved:
             step /= 2
-    print(f"fit-grader: after search: objective {best:.4f} (spearman {rho:.3f}, auc {a:.3f})", file=sys.stderr)
+    if not quiet:
+        print(f"fit-grader: after search: objective {best:.4f} (spearman {rho:.3f}, auc {a:.3f})", file=sys.stderr)
     return beta, rho, a
 
 
 def main():
     names, data, cal, seb = rows()
+    # Question-grouped cross-validation decides whether the search's gain holds on unseen
+    # questions; if it does not, the plain logistic fit is kept.
+    k = int(arg("--folds", "5"))
+    cv_start = cross_validate(cal, seb, k, len(names), searched=False)
+    cv_search = cross_validate(cal, seb, k, len(names), searched=True)
+    print(f"fit-grader: {k}-fold question-grouped CV: logistic {cv_start[0]:.4f} (spearman {cv_start[1]:.3f}, "
+          f"auc {cv_start[2]:.3f}); with search {cv_search[0]:.4f} (spearman {cv_search[1]:.3f}, "
+          f"auc {cv_search[2]:.3f})", file=sys.stderr)
     beta = fit(data, len(names))
-    beta, rho, a = search(beta, cal, seb)
+    if cv_search[0] > cv_start[0]:
+        beta, rho, a = search(beta, cal, seb)
+        cv = cv_search
+    else:
+        _, rho, a = objective(beta, cal, seb)
+        cv = cv_start
     mean_p = lambda r: sum(prob(beta, x) for x in r["signals"]) / max(len(r["signals"]), 1)
     figures = {
         "rows": len(data),
+        "searched": cv is cv_search,
+        "cv_folds": k,
+        "cv_calibration_dev_spearman": round(cv[1], 3),
+        "cv_scientsbank_auc_correct_vs_rest": round(cv[2], 3),
         "search_calibration_dev_spearman": round(rho, 3),
         "search_scientsbank_auc_correct_vs_rest": round(a, 3),
         "calibration_dev_answers": len(cal),

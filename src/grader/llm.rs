@@ -442,6 +442,8 @@ impl LlmGrader {
             misconceptions: &checked.misconceptions,
             depth: checked.depth.0,
             clarity: checked.clarity.0,
+            // The model judges relevance through depth and clarity; no likeness of its own.
+            likeness: 0.0,
             flags: &flags,
         };
         let scored = score::score(&judgement, &score::RUBRIC);

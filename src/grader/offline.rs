@@ -14,7 +14,8 @@
 //!   [`claims`]), makes it *contradicted*.
 //! - The entry's misconceptions are matched on what sets them apart from the key points.
 //! - Depth (reasons, examples, the reference's specifics) and clarity (sentences, length) are
-//!   measured; a long answer mostly off the point is *rambling*. Cheap tricks are flagged: a
+//!   measured, and count by relevance: the points covered, or the answer's likeness to the
+//!   reference (rarity-weighted cosine) when that is more; a long answer mostly off the point is *rambling*. Cheap tricks are flagged: a
 //!   keyword list, the question echoed, another question's reference pasted in, overclaiming.
 //!
 //! Where it is weak: it reads words, not meaning. A wrong claim in words of its own, or a
@@ -27,7 +28,7 @@ use crate::bank::{Claim, Question};
 use crate::words;
 
 /// Bump when the method changes: recorded with every grade.
-pub const VERSION: &str = "offline-5";
+pub const VERSION: &str = "offline-6";
 
 /// Share of an answer's terms off the point from which a long answer is rambling.
 const RAMBLING_OFF_POINT: f64 = 0.7;
@@ -218,8 +219,14 @@ impl Grader for OfflineGrader {
             Some(Copy::Own) => flags.push("verbatim-reference".into()),
             None => {}
         }
-        let judgement =
-            score::Judgement { points: &verdicts, misconceptions: &misconceptions, depth, clarity, flags: &flags };
+        let judgement = score::Judgement {
+            points: &verdicts,
+            misconceptions: &misconceptions,
+            depth,
+            clarity,
+            likeness: read.reference,
+            flags: &flags,
+        };
         let scored = score::score(&judgement, &score::RUBRIC);
         let covered = verdicts.iter().filter(|v| v.status == PointStatus::Covered).count();
         let criteria = score::criteria(

@@ -6,8 +6,10 @@
 //!   partial [`Rubric::partial_credit`] (½), missed and contradicted 0;
 //! - **depth** (0–2) and **clarity** (0–2): the grader's judgement of reasons, examples and
 //!   specifics, and of the writing, each given as a share 0–1. They count in proportion to
-//!   **relevance** = min(1, ¼ + 1½ × coverage share): fluent prose about something else earns
-//!   little;
+//!   **relevance** = min(1, ¼ + 1½ × max(coverage share, likeness)), where likeness is how much
+//!   the answer as a whole resembles the reference (0–1, from the grader; 0 when it does not
+//!   measure it): fluent prose about something else earns little, an answer on the subject in
+//!   words of its own that states no point outright earns more than one about nothing;
 //! - **caps**: a wrong claim (a contradicted point or a misconception voiced) caps the score at
 //!   3, two or more at 2 ("a contradiction caps correctness"); each flag in [`FLAG_CAPS`] caps it
 //!   at its figure (an empty or "I don't know" answer at 0, an echo of the question at 1, a
@@ -56,6 +58,9 @@ pub struct Judgement<'a> {
     pub depth: f64,
     /// Sentences, structure, a sensible length: 0–1.
     pub clarity: f64,
+    /// How much the answer as a whole resembles the reference, 0–1 (the offline grader's
+    /// rarity-weighted cosine); 0 for a grader that does not measure it.
+    pub likeness: f64,
     pub flags: &'a [String],
 }
 
@@ -89,7 +94,7 @@ pub fn wrong_claims(points: &[PointVerdict], misconceptions: &[MisconceptionFoun
 /// The score of `j` under `rubric` (see the module doc).
 pub fn score(j: &Judgement, rubric: &Rubric) -> Scored {
     let share = share_of(j.points, rubric);
-    let relevance = (0.25 + 1.5 * share).min(1.0);
+    let relevance = (0.25 + 1.5 * share.max(j.likeness.clamp(0.0, 1.0))).min(1.0);
     let coverage = rubric.coverage * share;
     let depth = rubric.depth * j.depth.clamp(0.0, 1.0) * relevance;
     let clarity = rubric.clarity * j.clarity.clamp(0.0, 1.0) * relevance;
@@ -132,7 +137,9 @@ pub fn criteria(s: &Scored, rubric: &Rubric, feedback: [String; 3]) -> Vec<Crite
 
 /// An upheld appeal: `point` becomes covered with `evidence`, and the score and coverage are
 /// computed again by [`score`] from the grade's verdicts, flags, and the depth and clarity it
-/// was given (recovered from its criteria).
+/// was given (recovered from its criteria with the relevance of its coverage alone: a grade does
+/// not keep its likeness, so they are recovered at least as high as given, and an upheld appeal
+/// never lowers a score).
 pub fn uphold(grade: &mut super::Grade, point: &str, evidence: &str) {
     let rubric = RUBRIC;
     let before = share_of(&grade.points, &rubric);
@@ -145,8 +152,14 @@ pub fn uphold(grade: &mut super::Grade, point: &str, evidence: &str) {
         Some(v) => *v = PointVerdict::new(point, PointStatus::Covered, Some(evidence.to_string())),
         None => grade.points.push(PointVerdict::new(point, PointStatus::Covered, Some(evidence.to_string()))),
     }
-    let j =
-        Judgement { points: &grade.points, misconceptions: &grade.misconceptions, depth, clarity, flags: &grade.flags };
+    let j = Judgement {
+        points: &grade.points,
+        misconceptions: &grade.misconceptions,
+        depth: depth.min(1.0),
+        clarity: clarity.min(1.0),
+        likeness: 0.0,
+        flags: &grade.flags,
+    };
     let s = score(&j, &rubric);
     let round1 = |x: f64| (x * 10.0).round() / 10.0;
     for (c, value) in grade.criteria.iter_mut().filter_map(|c| {
@@ -176,7 +189,7 @@ mod tests {
     }
 
     fn judge(points: &[PointVerdict], flags: &[String]) -> Scored {
-        score(&Judgement { points, misconceptions: &[], depth: 1.0, clarity: 1.0, flags }, &RUBRIC)
+        score(&Judgement { points, misconceptions: &[], depth: 1.0, clarity: 1.0, likeness: 0.0, flags }, &RUBRIC)
     }
 
     #[test]
@@ -196,9 +209,31 @@ mod tests {
         assert_eq!((one.score, one.cap.as_ref().map(|c| c.1.as_str())), (3.0, Some("contradiction")));
         let points = [v(Covered), v(Covered), v(Covered)];
         let m = vec![MisconceptionFound { misconception: "m".into(), quote: "q".into() }; 2];
-        let two =
-            score(&Judgement { points: &points, misconceptions: &m, depth: 1.0, clarity: 1.0, flags: &[] }, &RUBRIC);
+        let two = score(
+            &Judgement { points: &points, misconceptions: &m, depth: 1.0, clarity: 1.0, likeness: 0.0, flags: &[] },
+            &RUBRIC,
+        );
         assert_eq!(two.score, 2.0);
+    }
+
+    #[test]
+    fn an_answer_like_the_reference_keeps_more_depth_and_clarity_when_it_states_no_point() {
+        let points = [v(PointStatus::Missed)];
+        let like = |likeness: f64| {
+            score(
+                &Judgement { points: &points, misconceptions: &[], depth: 1.0, clarity: 1.0, likeness, flags: &[] },
+                &RUBRIC,
+            )
+        };
+        // Nothing like the reference: a quarter of depth and clarity (1 of 4).
+        assert_eq!(like(0.0).score, 1.0);
+        // Half like it: relevance ¼ + ¾ = 1.
+        assert_eq!(like(0.5).score, 4.0);
+        // Coverage still decides when it is the larger.
+        let covered = [v(PointStatus::Covered)];
+        let j =
+            Judgement { points: &covered, misconceptions: &[], depth: 1.0, clarity: 1.0, likeness: 0.1, flags: &[] };
+        assert_eq!(score(&j, &RUBRIC).score, 10.0);
     }
 
     #[test]

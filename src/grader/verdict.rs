@@ -57,7 +57,8 @@ pub struct PointVerdict {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence: Option<String>,
     /// Why the verdict is lower than the grader asked (an LLM verdict whose quote is not in the
-    /// answer, or does not state the point).
+    /// answer, or does not state the point), or how the quote contradicts the point (the offline
+    /// grader: "the answer gives it the opposite quality").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }

@@ -5,7 +5,8 @@
 //! - **A difference denied**: the question asks for the difference between X and Y (or "X vs Y")
 //!   and the answer says they are the same ("yield and return are basically the same").
 //!
-//! Each makes the key point it denies *contradicted*, quoting the sentence; the score caps follow
+//! Each makes the key point it denies *contradicted*, quoting the sentence, with a note saying
+//! how; the score caps follow
 //! ([`crate::grader::score`]). Pure functions over the answer's sentences.
 
 use super::{checks, terms};
@@ -108,15 +109,16 @@ fn calls_same<'a>(sentences: &[&'a str], x: &[String], y: &[String]) -> Option<&
 /// Marks the key points the answer denies as a whole (see the module doc) *contradicted*, with
 /// the sentence that denies them; a point already contradicted keeps its quote.
 pub fn judge(question: &str, points: &[Claim], sentences: &[&str], verdicts: &mut [PointVerdict]) {
-    let mut contradict = |i: usize, quote: &str| {
+    let mut contradict = |i: usize, quote: &str, how: &str| {
         if verdicts[i].status != PointStatus::Contradicted {
-            verdicts[i] = PointVerdict::new(points[i].text.clone(), PointStatus::Contradicted, Some(quote.to_string()));
+            verdicts[i] = PointVerdict::new(points[i].text.clone(), PointStatus::Contradicted, Some(quote.to_string()))
+                .with_note(how);
         }
     };
     if let Some(quote) = denies_costs(sentences)
         && let Some(i) = points.iter().position(|p| p.wordings().any(names_cost))
     {
-        contradict(i, quote);
+        contradict(i, quote, "the answer denies the costs it names");
     }
     if let Some((x, y)) = contrasted(question)
         && let Some(quote) = calls_same(sentences, &x, &y)
@@ -127,7 +129,7 @@ pub fn judge(question: &str, points: &[Claim], sentences: &[&str], verdicts: &mu
             .position(|p| holds(p, &x) && holds(p, &y))
             .or_else(|| points.iter().position(|p| holds(p, &x) || holds(p, &y)));
         if let Some(i) = i {
-            contradict(i, quote);
+            contradict(i, quote, "the answer calls the two things the question contrasts the same");
         }
     }
 }
@@ -168,6 +170,7 @@ mod tests {
         let mut v = verdicts(&points);
         judge(q, &points, &["yield and return are basically the same, except yield collects values."], &mut v);
         assert_eq!(v[1].status, PointStatus::Contradicted);
+        assert!(v[1].line().contains("the same"), "the note says how: {}", v[1].line());
         // Not the same, or the same of something else: no contradiction.
         for s in [
             "yield and return are not the same: yield suspends the function.",

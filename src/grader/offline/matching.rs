@@ -37,7 +37,8 @@ pub struct Answer<'a> {
     /// The question's terms: an answer need not repeat them, so they weigh a fifth in a point.
     question: HashSet<String>,
     terms: Vec<String>,
-    reference: f64,
+    /// Cosine of the answer's and the reference's rarity-weighted terms.
+    pub reference: f64,
     length: f64,
     /// Share of the answer's distinct terms found nowhere in the question, reference or key.
     pub off_point: f64,
@@ -50,7 +51,8 @@ struct Match<'a> {
     /// The best span whose negation agrees with the point.
     evidence: Option<&'a str>,
     /// The sentence that says the opposite.
-    contradiction: Option<&'a str>,
+    /// The sentence that says the opposite, and how it does (a verdict's note).
+    contradiction: Option<(&'a str, &'static str)>,
 }
 
 /// How much of one key point a quote states: the most a grader may credit on it, and why not
@@ -166,8 +168,9 @@ impl OfflineGrader {
         let mut best: Option<(u8, f64, Option<&str>)> = None;
         for wording in point.wordings() {
             let m = self.assess(wording, a);
-            if let Some(c) = m.contradiction {
-                return PointVerdict::new(point.text.clone(), PointStatus::Contradicted, Some(c.to_string()));
+            if let Some((quote, how)) = m.contradiction {
+                return PointVerdict::new(point.text.clone(), PointStatus::Contradicted, Some(quote.to_string()))
+                    .with_note(how);
             }
             let p = model.probability(&m.signals);
             let rank = if m.evidence.is_none() {
@@ -362,7 +365,7 @@ impl OfflineGrader {
                 // The answer denies what the point asserts. (A point that negates — "don't hit the
                 // database until evaluated" — is often put positively: no contradiction then.)
                 if got >= 0.5 * core && hits.len() >= 2 && !pair && !point_negated {
-                    m.contradiction = m.contradiction.or(Some(span));
+                    m.contradiction = m.contradiction.or(Some((span, "the answer denies it")));
                 }
                 continue;
             }
@@ -374,10 +377,20 @@ impl OfflineGrader {
             }
         }
         let rarity = |w: &String| self.weight(w);
-        if let Some(s) = a.sentences.iter().find(|s| {
-            contradicts(point, s, &a.roles) || swapped(point, s, &a.roles) || prefers_rejected(point, s, &rarity)
-        }) {
-            m.contradiction = Some(s);
+        let reversed = a.sentences.iter().find_map(|s| {
+            let how = if contradicts(point, s, &a.roles) {
+                "the answer gives it the opposite quality"
+            } else if swapped(point, s, &a.roles) {
+                "the answer swaps its roles"
+            } else if prefers_rejected(point, s, &rarity) {
+                "the answer recommends the alternative it rejects"
+            } else {
+                return None;
+            };
+            Some((*s, how))
+        });
+        if reversed.is_some() {
+            m.contradiction = reversed;
         }
         let answer: HashSet<&str> = a.terms.iter().map(String::as_str).collect();
         let whole: f64 = pw.iter().filter(|w| answer.contains(w.as_str())).map(weight).sum();

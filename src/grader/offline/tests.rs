@@ -295,6 +295,7 @@ fn an_answer_about_something_else_scores_at_most_two() {
             misconceptions: &[],
             depth: 1.0,
             clarity: 1.0,
+            likeness: 0.0,
             flags: &["off-topic".to_string()],
         },
         &score::RUBRIC,
@@ -316,6 +317,7 @@ fn recommending_what_a_point_rejects_is_a_contradiction() {
         "Best practice is to open a new connection for every request and close it at the end, so you never leak.",
     );
     assert_eq!(wrong.points[0].status, PointStatus::Contradicted, "{wrong:?}");
+    assert_eq!(wrong.points[0].note.as_deref(), Some("the answer recommends the alternative it rejects"));
     assert!(wrong.score.unwrap() <= score::WRONG_CLAIM_CAPS.0);
     let right = g.grade(
         &question,
