@@ -39,14 +39,18 @@ pub fn negated(s: &str) -> bool {
 }
 
 /// The matched words a negation reaches: those after it in its clause (up to the next comma,
-/// colon, bracket, "so", "but", "because", "which"…), at most seven words on. `threads don't run
-/// Python bytecode in parallel, so use processes` negates `run`, `python`, `bytecode` and
-/// `parallel`, not `processes`.
+/// colon, bracket, "and", "so", "but", "because", "which"…), at most seven words on, and said
+/// in no clause of `s` without a negation. `threads don't run Python bytecode in parallel, so use
+/// processes` negates `run`, `python`, `bytecode` and `parallel`, not `processes`; "the sand is
+/// too big to go through the holes but the salt is not too big" negates neither `big` nor `hole`.
 pub fn negated_words<'a>(s: &str, matched: &[&'a String]) -> Vec<&'a String> {
-    let mut out = Vec::new();
+    let mut reached: Vec<&'a String> = Vec::new();
+    let mut free: std::collections::HashSet<String> = std::collections::HashSet::new();
     let lower = s.to_lowercase();
     let mut clauses = vec![lower.as_str()];
-    for sep in [",", ";", ":", "(", ")", " so ", " but ", " because ", " which ", " while ", " whereas ", " since "] {
+    for sep in
+        [",", ";", ":", "(", ")", " and ", " so ", " but ", " because ", " which ", " while ", " whereas ", " since "]
+    {
         clauses = clauses.iter().flat_map(|c| c.split(sep)).collect();
     }
     for clause in clauses {
@@ -58,14 +62,18 @@ pub fn negated_words<'a>(s: &str, matched: &[&'a String]) -> Vec<&'a String> {
             for next in &toks[i + 1..toks.len().min(i + 8)] {
                 let stem = super::terms::term(next);
                 if let Some(m) = matched.iter().find(|m| ***m == stem)
-                    && !out.contains(m)
+                    && !reached.contains(m)
                 {
-                    out.push(*m);
+                    reached.push(*m);
                 }
             }
         }
+        if !toks.iter().any(|w| is_negation(w)) {
+            free.extend(toks.iter().map(|w| super::terms::term(w)));
+        }
     }
-    out
+    reached.retain(|m| !free.contains(m.as_str()));
+    reached
 }
 
 const DONT_KNOW: &[&str] = &[

@@ -15,7 +15,9 @@
 //!   creating a new connection per request" against "open a new connection for every request").
 //!
 //! All are precise rather than complete: a point must give a subject a side of the pair in one
-//! clause only, and the sentence must hold only one side of the pair. How often they fire on correct answers
+//! clause only, a sentence that flips two of the point's pairs states it from the other end ("the
+//! long string is low" against "if the string is shorter, the pitch will be higher"), and the
+//! sentence must hold only one side of the pair. How often they fire on correct answers
 //! is measured by `viva calibrate` (flag `contradiction` on `excellent`/`good`/`correct` answers).
 
 use super::terms;
@@ -192,13 +194,43 @@ pub fn contradicts(point: &str, sentence: &str, roles: &[String]) -> bool {
                 let fits = |noun: &Option<String>| meant.1.is_none() || *noun == meant.1;
                 let opposed = said.iter().any(|(q, noun)| *q != meant.0 && fits(noun));
                 let agreed = said.iter().any(|(q, _)| *q == meant.0);
-                if opposed && !agreed {
+                if opposed && !agreed && !flips_another(&pc, &sc, (a, b)) {
                     return true;
                 }
             }
         }
     }
     false
+}
+
+/// Opposites of degree, which a correlation links ("the shorter the string, the higher the
+/// pitch"), as against kinds (mutable/immutable, copy/reference).
+const GRADED: &[&str] = &[
+    "fast", "slow", "increase", "decrease", "more", "less", "high", "low", "large", "big", "small", "long", "short",
+    "loud", "quiet", "heavy", "light", "strong", "weak", "cheap", "expensive", "expand", "contract", "gain", "lose",
+];
+
+fn graded(stem: &str) -> bool {
+    static TERMS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    TERMS.get_or_init(|| GRADED.iter().map(|g| terms::term(g)).collect()).iter().any(|g| g == stem)
+}
+
+/// Whether the sentence flips another opposite pair of degree the point uses too (the pair
+/// flipped being one of degree): "if the string is shorter, the pitch will be higher" read from
+/// the other end ("the long string is low") is the same claim, not its reversal.
+fn flips_another(pc: &[(Vec<String>, bool)], sc: &[(Vec<String>, bool)], this: (&str, &str)) -> bool {
+    if !graded(this.0) {
+        return false;
+    }
+    let same_pair = |x: &str, y: &str| (x, y) == this || (y, x) == this;
+    opposites().iter().filter(|(x, y)| !same_pair(x, y) && graded(x)).any(|(x, y)| {
+        let sides = |cs: &[(Vec<String>, bool)]| -> Vec<bool> {
+            cs.iter().filter_map(|c| quality(c, x, y)).map(|q| q.0).collect()
+        };
+        let (meant, said) = (sides(pc), sides(sc));
+        let Some(&side) = meant.first() else { return false };
+        meant.iter().all(|m| *m == side) && !said.is_empty() && said.iter().all(|s| *s != side)
+    })
 }
 
 /// The opposite of a stemmed word, if it has one.

@@ -433,6 +433,22 @@ fn a_quote_that_reverses_its_point_is_never_shown_as_covering_it() {
 }
 
 #[test]
+fn a_correlation_stated_from_the_other_end_is_no_contradiction() {
+    use super::reversal::contradicts;
+    let point = "If the string is shorter, the pitch will be higher.";
+    for same in ["The long string is low.", "The longer the string, the lower the pitch.", "A short string is high."] {
+        assert!(!contradicts(point, same, &[]), "{same}");
+    }
+    assert!(contradicts(point, "A short string makes a low pitch.", &[]));
+    // A negation that reaches a word said plainly elsewhere does not deny it.
+    let big = terms::content("big")[0].clone();
+    let hole = terms::content("hole")[0].clone();
+    let s = "The sand is too big to go through the holes but the water is not too big to go through the holes.";
+    assert!(checks::negated_words(s, &[&big, &hole]).is_empty());
+    assert_eq!(checks::negated_words("The GIL is not released.", &[&hole]).len(), 0);
+}
+
+#[test]
 fn swapped_roles_are_a_contradiction() {
     use super::reversal::swapped;
     let question = q(
