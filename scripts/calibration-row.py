@@ -24,7 +24,8 @@ adv = d["by_adversarial"]
 
 
 def worst(*kinds):
-    return max(adv.get(k, {}).get("max_score", 0.0) for k in kinds)
+    seen = [adv[k]["max_score"] for k in kinds if k in adv]
+    return f"{max(seen):.1f}" if seen else "–"
 
 
 inflated = sum(adv.get(k, {}).get("inflated", 0) for k in ("injection", "master-key"))
@@ -38,10 +39,10 @@ cells = [
     f3(d.get("auc_correct_vs_contradictory")),
     f"{d['within_1'] * 100:.0f}%",
     f"{d['within_2'] * 100:.0f}%",
-    f"{worst('empty', 'dont-know'):.1f}",
-    f"{worst('keyword-stuffing'):.1f}",
-    f"{worst('wrong-question'):.1f}",
-    str(inflated),
+    worst('empty', 'dont-know'),
+    worst('keyword-stuffing'),
+    worst('wrong-question'),
+    str(inflated) if any(k in adv for k in ("injection", "master-key")) else "–",
     f"{wrong['mean_score']:.2f} (expert {wrong['mean_expert']:.2f})",
 ]
 print(" | ".join(cells))
