@@ -11,8 +11,9 @@
 # The SciEntsBank training set (development data, CC BY-SA 3.0) is read from
 # ../shared/data/scientsbank-train.jsonl (or $VIVA_SCIENTSBANK) when present; it is never committed.
 #
-# The real-model section comes from benches/real-model.md (measured by hand with
-# scripts/local-llm.sh, dated there): a model's speed is not viva's and needs the server.
+# The sections measured by hand come from benches/real-model.md (dated there): a real model
+# with scripts/local-llm.sh (its speed is not viva's and needs the server), the candidate's wait
+# in a pseudo-terminal, and the LLM grader's calibration against the local 0.5B model.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=BENCHMARKS.md
