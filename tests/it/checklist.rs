@@ -34,8 +34,10 @@ fn one_sentence_quoted_for_every_point_does_not_score_ten() {
     assert_eq!(g.status, GradeStatus::Graded, "{g:?}");
     let statuses: Vec<PointStatus> = g.points.iter().map(|p| p.status).collect();
     use PointStatus::{Covered, Missed};
-    assert_eq!(statuses, [Covered, Missed, Missed, Missed, Missed, Missed], "{:?}", g.points);
-    assert!(g.score.unwrap() < 5.0, "one point of six is covered: {g:?}");
+    // The first point on its quote, the fourth on the answer's own sentence that states it.
+    assert_eq!(statuses, [Covered, Missed, Missed, Covered, Missed, Missed], "{:?}", g.points);
+    assert_eq!(g.points[3].quote(), FULL[3]);
+    assert!(g.score.unwrap() <= 5.0, "two points of six are covered: {g:?}");
     assert_eq!(g.provenance.as_ref().unwrap().unsupported_quotes, 5);
     let note = g.points[3].note.as_deref().unwrap();
     assert!(note.starts_with("the model said covered on “The GIL is a mutex"), "{note}");
@@ -61,8 +63,9 @@ fn forged_evidence_is_dropped_and_counted() {
         ))
     });
     let g = grade(&fake, ANSWER);
-    assert!(g.covered().next().is_none());
-    assert!(g.points.iter().all(|p| p.status == viva::grader::PointStatus::Missed), "{:?}", g.points);
+    // No forged quote survives: a point is credited only on a sentence of the answer that states it.
+    assert!(g.points.iter().all(|p| p.evidence.as_deref().is_none_or(|e| ANSWER.contains(e))), "{:?}", g.points);
+    assert!(g.points.iter().all(|p| p.status != viva::grader::PointStatus::Contradicted), "{:?}", g.points);
     assert_eq!(g.provenance.unwrap().unverified_evidence, 2);
 }
 

@@ -18,6 +18,12 @@
 //!   credits only the points it states, and a quote that negates or reverses its point credits
 //!   nothing. Each lowering is counted (`unsupported_quotes`).
 //!
+//! A lowered `covered` or `partial` verdict then gets a second reading: every sentence of the
+//! answer is measured against the point the same way, and when one states it, the point is
+//! credited on that sentence (never above what the model asked), which becomes the quote. A model
+//! that quotes loosely is not punished for the quote when the answer does state the point; a model
+//! that credits points the answer never states gains nothing. A `missed` verdict is never raised.
+//!
 //! Every lowered verdict says why in its `note`.
 
 use serde::{Deserialize, Serialize};
@@ -231,6 +237,24 @@ pub fn check(
     answer: &str,
     support: &dyn Fn(usize, &str) -> Support,
 ) -> Result<Checked, String> {
+    // The second reading: the sentence of the answer that states the point best, credited there.
+    let answer_sentences = sentences(answer);
+    let reread = |i: usize, asked: PointStatus, lowered: PointVerdict| -> PointVerdict {
+        let best = answer_sentences
+            .iter()
+            .map(|sentence| (support(i, sentence).most, sentence))
+            .max_by_key(|(most, _)| credit(*most))
+            .filter(|(most, _)| credit(*most) > credit(lowered.status));
+        match best {
+            Some((most, sentence)) => {
+                let status = if credit(most) >= credit(asked) { asked } else { most };
+                let why = lowered.note.unwrap_or_default();
+                PointVerdict::new(key_points[i].clone(), status, Some(sentence.to_string()))
+                    .with_note(format!("{why}; credited on the sentence of the answer that states it"))
+            }
+            None => lowered,
+        }
+    };
     let v = extract_json(text).ok_or_else(|| "no JSON object in the reply".to_string())?;
     let items = v["points"].as_array().ok_or_else(|| "missing `points`".to_string())?;
     let answer_norm = norm(answer);
@@ -253,9 +277,15 @@ pub fn check(
                 points[i] = missed();
                 continue;
             }
-            (_, None) => {
+            (PointStatus::Contradicted, None) => {
                 unverified += 1;
                 points[i] = missed().with_note(format!("the model's quote “{q}” is not in the answer"));
+                continue;
+            }
+            (asked, None) => {
+                unverified += 1;
+                points[i] =
+                    reread(i, asked, missed().with_note(format!("the model's quote “{q}” is not in the answer")));
                 continue;
             }
             (PointStatus::Contradicted, Some(Located::Exact(_))) => {
@@ -275,12 +305,13 @@ pub fn check(
         } else {
             unsupported += 1;
             let why = s.why.unwrap_or_default();
-            if s.most == PointStatus::Missed {
+            let lowered = if s.most == PointStatus::Missed {
                 missed().with_note(format!("the model said {} on “{q}”: {why}", status.as_str()))
             } else {
                 PointVerdict::new(point, PointStatus::Partial, Some(evidence))
                     .with_note(format!("the model said {}: {why}", status.as_str()))
-            }
+            };
+            reread(i, asked, lowered)
         };
         points[i] = if paraphrased && verdict.note.is_none() {
             verdict.with_note(
@@ -382,16 +413,45 @@ mod tests {
         work because each process has its own GIL. The GIL doesn't make code thread-safe.";
 
     #[test]
-    fn one_sentence_quoted_for_every_point_credits_only_the_points_it_states() {
+    fn one_sentence_quoted_for_every_point_credits_each_point_only_on_a_sentence_that_states_it() {
         let (g, q) = gil();
         let all: Vec<(usize, &str, &str)> = (1..=q.key_points.len()).map(|i| (i, "covered", MUTEX)).collect();
         let support = |i: usize, span: &str| measured(&g, &q, i, span);
         let c = check(&reply(&all), &judged(), &q.point_texts(), &[], GOOD, &support).unwrap();
+        assert_eq!((c.points[0].status, c.points[0].note.as_deref()), (PointStatus::Covered, None));
+        assert_eq!((c.unsupported_quotes, c.unverified_evidence), (5, 0));
+        for p in &c.points[1..] {
+            let note = p.note.as_deref().unwrap();
+            assert!(note.starts_with(&format!("the model said covered on “{MUTEX}”: the quote")), "{note}");
+            if p.status != PointStatus::Missed {
+                assert_ne!(p.quote(), MUTEX, "{p:?}");
+                assert!(note.ends_with("credited on the sentence of the answer that states it"), "{note}");
+            }
+        }
+        // The C-extensions point is stated nowhere in the answer.
+        assert_eq!(c.points[4].status, PointStatus::Missed, "{:?}", c.points[4]);
+    }
+
+    #[test]
+    fn a_lowered_verdict_is_credited_where_the_answer_states_the_point_and_nowhere_else() {
+        let (g, q) = gil();
+        let support = |i: usize, span: &str| measured(&g, &q, i, span);
+        let all: Vec<(usize, &str, &str)> = (1..=q.key_points.len()).map(|i| (i, "covered", MUTEX)).collect();
+        // The answer states more than the quoted sentence: those points are credited on their own sentences.
+        let c = check(&reply(&all), &judged(), &q.point_texts(), &[], GOOD, &support).unwrap();
+        for got in &c.points {
+            if got.status != PointStatus::Missed {
+                let quote = got.evidence.as_deref().unwrap();
+                assert!(GOOD.contains(quote), "{got:?}");
+                let i = q.point_texts().iter().position(|p| *p == got.point).unwrap();
+                assert!(credit(measured(&g, &q, i, quote).most) >= credit(got.status), "{got:?}");
+            }
+        }
+        assert!(c.points.iter().filter(|p| p.status != PointStatus::Missed).count() >= 3, "{:?}", c.points);
+        // An answer of one sentence gains nothing: the other points are stated nowhere.
+        let c = check(&reply(&all), &judged(), &q.point_texts(), &[], MUTEX, &support).unwrap();
         use PointStatus::{Covered, Missed};
         assert_eq!(statuses(&c), [Covered, Missed, Missed, Missed, Missed, Missed]);
-        assert_eq!((c.unsupported_quotes, c.unverified_evidence), (5, 0));
-        let note = c.points[2].note.as_deref().unwrap();
-        assert!(note.starts_with(&format!("the model said covered on “{MUTEX}”: the quote")), "{note}");
     }
 
     #[test]
@@ -439,7 +499,16 @@ mod tests {
  "feedback": "Good start.", "injection": false}
 ```"#;
         let misconceptions = vec!["The GIL lets threads run in parallel".to_string()];
-        let c = check(reply, &judged(), &key(), &misconceptions, ANSWER, &full).unwrap();
+        // A point is stated by a span holding its word (the forged quote's point by none).
+        let by_word = |i: usize, span: &str| Support {
+            most: if span.contains(["GIL", "bytecode", "released"][i]) {
+                PointStatus::Covered
+            } else {
+                PointStatus::Missed
+            },
+            why: None,
+        };
+        let c = check(reply, &judged(), &key(), &misconceptions, ANSWER, &by_word).unwrap();
         let statuses: Vec<PointStatus> = c.points.iter().map(|p| p.status).collect();
         assert_eq!(statuses, [PointStatus::Covered, PointStatus::Contradicted, PointStatus::Missed]);
         assert_eq!(c.points[1].quote(), "run bytecode in parallel on all cores");
