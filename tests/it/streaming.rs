@@ -8,13 +8,8 @@ use crate::fake_llm::{FakeLlm, grading, ok, sse};
 use crate::llm::{ANSWER, GIL, good_reply, grader_with, settings};
 use crate::util::{Workspace, ok as success};
 
-#[test]
-fn a_streamed_reply_arrives_in_pieces_and_grades() {
-    let content = grading(1, 1, &[]);
-    let fake = FakeLlm::start(move |_, r| {
-        assert_eq!(r.json()["stream"], true);
-        ok(sse(&content, 5, true))
-    });
+/// The GIL answer graded with streaming on against `fake`: the grade and the pieces it arrived in.
+fn graded_streaming(fake: &FakeLlm) -> (viva::grader::Grade, Vec<String>) {
     let (g, b) = grader_with(settings(&fake.url));
     let q = b.iter().find(|q| q.id == GIL).unwrap();
     let mut pieces = Vec::new();
@@ -24,6 +19,17 @@ fn a_streamed_reply_arrives_in_pieces_and_grades() {
         }
     };
     let grade = viva::grader::service::block_on(g.grade_streaming(q, ANSWER, Some(&mut on_event)));
+    (grade, pieces)
+}
+
+#[test]
+fn a_streamed_reply_arrives_in_pieces_and_grades() {
+    let content = grading(1, 1, &[]);
+    let fake = FakeLlm::start(move |_, r| {
+        assert_eq!(r.json()["stream"], true);
+        ok(sse(&content, 5, true))
+    });
+    let (grade, pieces) = graded_streaming(&fake);
     assert_eq!(grade.status, GradeStatus::Graded, "{grade:?}");
     // Every point missed, depth and clarity at half: 0.25 × 2 = 0.5.
     assert_eq!(grade.score, Some(0.5));
@@ -38,15 +44,7 @@ fn a_server_that_ignores_stream_true_is_read_as_one_whole_reply() {
         assert_eq!(r.json()["stream"], true);
         ok(good_reply())
     });
-    let (g, b) = grader_with(settings(&fake.url));
-    let q = b.iter().find(|q| q.id == GIL).unwrap();
-    let mut pieces = Vec::new();
-    let mut on_event = |e: viva::grader::llm::StreamEvent<'_>| {
-        if let viva::grader::llm::StreamEvent::Delta(d) = e {
-            pieces.push(d.to_string());
-        }
-    };
-    let grade = viva::grader::service::block_on(g.grade_streaming(q, ANSWER, Some(&mut on_event)));
+    let (grade, pieces) = graded_streaming(&fake);
     assert_eq!(grade.status, GradeStatus::Graded, "{grade:?}");
     assert_eq!(grade.score, Some(5.0), "the same grade as unstreamed: {grade:?}");
     assert_eq!(pieces.len(), 1, "the whole reply arrives as one piece");
