@@ -41,7 +41,8 @@ fn zero_latency_fake() -> String {
 fn fake_with_latency(latency: Duration) -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/v1", listener.local_addr().unwrap());
-    let content = r#"{"scores":{"correctness":{"score":3,"feedback":"ok"},"coverage":{"score":2,"feedback":"ok"},"depth":{"score":1,"feedback":"ok"},"clarity":{"score":1,"feedback":"ok"}},"covered":[],"feedback":"ok","injection":false}"#;
+    // A checklist reply (every point missed, so no quote to verify): the grader's full path.
+    let content = r#"{"points":[],"misconceptions":[],"depth":{"score":1,"feedback":"ok"},"clarity":{"score":1,"feedback":"ok"},"feedback":"ok","injection":false}"#;
     let body = serde_json::json!({"choices": [{"message": {"content": content}, "finish_reason": "stop"}]}).to_string();
     std::thread::spawn(move || {
         for stream in listener.incoming() {
